@@ -1,0 +1,132 @@
+// shop-mcp: the composition root. Builds and wires every object, owns every thread, and turns
+// SIGTERM/SIGINT into an orderly stop (stop accepting, answer what is in flight, exit 0).
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "fcgi/listener.h"
+#include "fcgi/worker_pool.h"
+#include "http/router.h"
+#include "log/log.h"
+#include "mcp/server.h"
+#include "mcp/tool_registry.h"
+#include "rpc/dispatcher.h"
+#include "shop/tools.h"
+#include "store/sqlite_store.h"
+#include "transport/routes.h"
+
+namespace {
+
+constexpr const char* kVersion = SHOPMCP_VERSION;
+
+const char* getenv_lookup(const char* name) { return std::getenv(name); }
+
+// Blocks the stop signals in this thread (and so in every thread it starts) so that only
+// sigwait() in main() receives them; SIGPIPE is ignored process-wide.
+sigset_t block_stop_signals() {
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int run(const shopmcp::config::Config& cfg) {
+  using namespace shopmcp;
+  const sigset_t stop_signals = block_stop_signals();
+  core::SystemClock clock;
+
+  store::SeedOptions seed;
+  seed.orders = cfg.seed_orders;
+  seed.seed = cfg.seed_value;
+  seed.now_unix = clock.unix_seconds();
+  const auto t0 = clock.steady_now();
+  auto db = store::SqliteStore::open(cfg.db, seed);
+  if (!db) {
+    spdlog::critical("cannot open the database: {}", db.error().message);
+    return 1;
+  }
+  spdlog::info("database ready: path={} ms={}", cfg.db,
+               std::chrono::duration_cast<std::chrono::milliseconds>(clock.steady_now() - t0)
+                   .count());
+  if (cfg.init_only) return 0;
+
+  mcp::ToolRegistry tools;
+  shop::register_tools(tools, **db);
+  mcp::ServerInfo info;
+  info.name = "shop-mcp";
+  info.title = "Shop MCP";
+  info.version = kVersion;
+  info.description =
+      "MCP server for a shop's orders and products: order lookup, product catalogue, customer "
+      "statistics and order analytics.";
+  info.instructions =
+      "Tools for a Hong Kong supermarket's data. get_orders finds orders, get_products lists the "
+      "catalogue, get_customer_stats gives per-customer totals, get_order_analytics groups orders "
+      "by day, month, status or product. Money is in HKD; dates are UTC days (YYYY-MM-DD); text "
+      "filters are case-insensitive substrings.";
+  mcp::Server server(info, tools);
+  rpc::Dispatcher dispatcher;
+  server.install(dispatcher);
+
+  http::Router router;
+  transport::Services services{&server, &dispatcher, &clock, clock.steady_now()};
+  transport::add_rest_routes(router, services);
+  transport::add_jsonrpc_route(router, services);
+
+  auto listener = fcgi::open_listener(cfg.listen, cfg.listen_explicit);
+  if (!listener) {
+    spdlog::critical("{}", listener.error().message);
+    return 1;
+  }
+  fcgi::WorkerPool pool(listener->fd, fcgi::PoolOptions{cfg.threads, cfg.body_limit}, router);
+  pool.start();
+  spdlog::info("shop-mcp {} listening on {} with {} worker threads", kVersion,
+               listener->description, cfg.threads);
+
+  int sig = 0;
+  while (sigwait(&stop_signals, &sig) != 0) {
+  }
+  spdlog::info("received {}: no new requests; answering those in flight",
+               sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  pool.stop();
+  pool.join();
+  if (cfg.listen_explicit && cfg.listen.rfind("unix:", 0) == 0) unlink(cfg.listen.c_str() + 5);
+  spdlog::info("stopped after {} requests", pool.requests_served());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto cfg = shopmcp::config::parse(args, getenv_lookup);
+  if (!cfg) {
+    std::fprintf(stderr, "shop-mcp: %s\n", cfg.error().message.c_str());
+    return 2;
+  }
+  if (cfg->show_help) {
+    std::cout << shopmcp::config::help_text();
+    return 0;
+  }
+  if (cfg->show_version) {
+    std::cout << "shop-mcp " << kVersion << "\n";
+    return 0;
+  }
+  shopmcp::log::setup(cfg->log_level, cfg->log_format);
+  try {
+    return run(*cfg);
+  } catch (const std::exception& e) {
+    spdlog::critical("fatal: {}", e.what());
+    return 1;
+  }
+}

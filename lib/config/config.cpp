@@ -1,0 +1,222 @@
+#include "config/config.h"
+
+#include <charconv>
+#include <functional>
+#include <limits>
+#include <sstream>
+
+namespace shopmcp::config {
+namespace {
+
+using core::Result;
+
+// One option: its flag, environment name, help text, and how a string value is applied.
+struct Option {
+  const char* flag;  // without the leading "--"
+  const char* env;   // nullptr for flag-only options
+  const char* meta;  // nullptr for switches
+  const char* help;
+  std::function<std::string(Config&)> show_default;
+  std::function<Result<void>(Config&, const std::string&)> apply;
+};
+
+Result<std::int64_t> parse_int(const std::string& s, std::int64_t lo, std::int64_t hi,
+                               const char* what) {
+  std::int64_t v = 0;
+  const char* end = s.data() + s.size();
+  auto [p, ec] = std::from_chars(s.data(), end, v);
+  if (s.empty() || ec != std::errc() || p != end || v < lo || v > hi) {
+    std::ostringstream m;
+    m << "must be " << what << " from " << lo << " to " << hi << " (got '" << s << "')";
+    return core::invalid_argument(m.str());
+  }
+  return v;
+}
+
+template <typename T>
+std::function<Result<void>(Config&, const std::string&)> int_setter(T Config::*field,
+                                                                    std::int64_t lo,
+                                                                    std::int64_t hi,
+                                                                    const char* what) {
+  return [=](Config& c, const std::string& s) -> Result<void> {
+    auto v = parse_int(s, lo, hi, what);
+    if (!v) return v.error();
+    c.*field = static_cast<T>(*v);
+    return {};
+  };
+}
+
+template <typename T>
+std::function<std::string(Config&)> show(T Config::*field) {
+  return [=](Config& c) {
+    std::ostringstream o;
+    o << c.*field;
+    return o.str();
+  };
+}
+
+Result<void> check_listen(const std::string& s) {
+  if (s.rfind("unix:", 0) == 0) {
+    if (s.size() > 5 && s[5] == '/') return {};
+    return core::invalid_argument("must be unix:/absolute/path or HOST:PORT (got '" + s + "')");
+  }
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return core::invalid_argument("must be unix:/absolute/path or HOST:PORT (got '" + s + "')");
+  }
+  auto port = parse_int(s.substr(colon + 1), 1, 65535, "a port");
+  if (!port) {
+    return core::invalid_argument("must be unix:/absolute/path or HOST:PORT with a port from 1 to "
+                                  "65535 (got '" + s + "')");
+  }
+  return {};
+}
+
+const std::vector<Option>& options() {
+  static const std::vector<Option> kOptions = {
+      {"listen", "SHOP_MCP_LISTEN", "ADDR",
+       "FastCGI socket: unix:/path or HOST:PORT. Unset with a listening socket on fd 0 "
+       "(spawn-fcgi, systemd): use fd 0",
+       show(&Config::listen),
+       [](Config& c, const std::string& s) -> Result<void> {
+         if (auto ok = check_listen(s); !ok) return ok;
+         c.listen = s;
+         c.listen_explicit = true;
+         return {};
+       }},
+      {"threads", "SHOP_MCP_THREADS", "N", "worker threads accepting requests from nginx",
+       show(&Config::threads), int_setter(&Config::threads, 1, 256, "an integer")},
+      {"db", "SHOP_MCP_DB", "PATH", "SQLite database file; created and seeded when new",
+       show(&Config::db),
+       [](Config& c, const std::string& s) -> Result<void> {
+         if (s.empty()) return core::invalid_argument("must be a file path (got '')");
+         c.db = s;
+         return {};
+       }},
+      {"log-level", "SHOP_MCP_LOG_LEVEL", "LEVEL",
+       "trace, debug, info, warn, error, critical or off", show(&Config::log_level),
+       [](Config& c, const std::string& s) -> Result<void> {
+         for (const char* l : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+           if (s == l) {
+             c.log_level = s;
+             return {};
+           }
+         }
+         return core::invalid_argument(
+             "must be one of trace, debug, info, warn, error, critical, off (got '" + s + "')");
+       }},
+      {"log-format", "SHOP_MCP_LOG_FORMAT", "FORMAT", "text or json (one JSON object per line)",
+       show(&Config::log_format),
+       [](Config& c, const std::string& s) -> Result<void> {
+         if (s != "text" && s != "json") {
+           return core::invalid_argument("must be text or json (got '" + s + "')");
+         }
+         c.log_format = s;
+         return {};
+       }},
+      {"body-limit", "SHOP_MCP_BODY_LIMIT", "BYTES",
+       "largest request body accepted; larger ones get 413 (keep nginx client_max_body_size equal)",
+       show(&Config::body_limit),
+       int_setter(&Config::body_limit, 1024, 64 << 20, "a byte count")},
+      {"ping-interval", "SHOP_MCP_PING_INTERVAL", "SECONDS", "keepalive interval on SSE streams",
+       show(&Config::ping_interval), int_setter(&Config::ping_interval, 1, 3600, "seconds")},
+      {"max-connection-time", "SHOP_MCP_MAX_CONNECTION_TIME", "SECONDS",
+       "lifetime limit of one SSE stream", show(&Config::max_connection_time),
+       int_setter(&Config::max_connection_time, 1, 7 * 86400, "seconds")},
+      {"max-consecutive-failures", "SHOP_MCP_MAX_CONSECUTIVE_FAILURES", "N",
+       "failed writes in a row that close a stream", show(&Config::max_consecutive_failures),
+       int_setter(&Config::max_consecutive_failures, 1, 100, "an integer")},
+      {"seed-orders", "SHOP_MCP_SEED_ORDERS", "N", "orders generated when the database is new",
+       show(&Config::seed_orders),
+       int_setter(&Config::seed_orders, 0, 100'000'000, "an integer")},
+      {"seed-value", "SHOP_MCP_SEED_VALUE", "N",
+       "random seed of the generated orders (same seed, same orders)", show(&Config::seed_value),
+       int_setter(&Config::seed_value, 0, std::numeric_limits<std::int64_t>::max(),
+                  "an integer")},
+      {"init-only", nullptr, nullptr, "create, migrate and seed the database, then exit",
+       nullptr,
+       [](Config& c, const std::string&) -> Result<void> {
+         c.init_only = true;
+         return {};
+       }},
+      {"help", nullptr, nullptr, "print this help and exit", nullptr,
+       [](Config& c, const std::string&) -> Result<void> {
+         c.show_help = true;
+         return {};
+       }},
+      {"version", nullptr, nullptr, "print the version and exit", nullptr,
+       [](Config& c, const std::string&) -> Result<void> {
+         c.show_version = true;
+         return {};
+       }},
+  };
+  return kOptions;
+}
+
+core::Error named(const std::string& name, const core::Error& e) {
+  return core::invalid_argument(name + ": " + e.message);
+}
+
+}  // namespace
+
+Result<Config> parse(const std::vector<std::string>& args, EnvLookup env) {
+  Config c;
+  for (const Option& o : options()) {
+    if (o.env == nullptr) continue;
+    if (const char* v = env(o.env); v != nullptr) {
+      if (auto ok = o.apply(c, v); !ok) return named(o.env, ok.error());
+    }
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) != 0) {
+      return core::invalid_argument(a + ": unexpected argument (see --help)");
+    }
+    std::string name = a.substr(2);
+    std::string value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    const Option* opt = nullptr;
+    for (const Option& o : options()) {
+      if (name == o.flag) opt = &o;
+    }
+    if (opt == nullptr) return core::invalid_argument("--" + name + ": unknown option (see --help)");
+    if (opt->meta == nullptr) {
+      if (has_value) return core::invalid_argument("--" + name + ": takes no value");
+    } else if (!has_value) {
+      if (i + 1 >= args.size()) {
+        return core::invalid_argument("--" + name + ": needs a value (" + opt->meta + ")");
+      }
+      value = args[++i];
+    }
+    if (auto ok = opt->apply(c, value); !ok) return named("--" + name, ok.error());
+  }
+  return c;
+}
+
+std::string help_text() {
+  std::ostringstream o;
+  o << "Usage: shop-mcp [OPTIONS]\n"
+       "MCP server for a shop's orders and products, run as a FastCGI application behind nginx.\n"
+       "Every option can also be set by its environment variable; flags win.\n\n";
+  Config defaults;
+  for (const Option& opt : options()) {
+    std::string left = std::string("--") + opt.flag + (opt.meta ? std::string(" ") + opt.meta : "");
+    o << "  " << left;
+    if (left.size() < 32) o << std::string(32 - left.size(), ' ');
+    o << opt.help;
+    if (opt.env || opt.show_default) {
+      o << "\n" << std::string(34, ' ');
+      if (opt.env) o << "env " << opt.env;
+      if (opt.show_default) o << (opt.env ? ", " : "") << "default " << opt.show_default(defaults);
+    }
+    o << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace shopmcp::config

@@ -1,0 +1,42 @@
+// Config: the process's settings from flags and SHOP_MCP_* environment variables, validated once at
+// start and immutable afterwards. Thread-safe (read-only after parse).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace shopmcp::config {
+
+struct Config {
+  // "unix:PATH" or "HOST:PORT"; empty = use the listening socket inherited on fd 0 (spawn-fcgi,
+  // systemd). `listen_explicit` tells whether the user chose it.
+  std::string listen = "unix:/run/shop-mcp/shop-mcp.sock";
+  bool listen_explicit = false;
+  int threads = 8;
+  std::string db = "shop.db";
+  std::string log_level = "info";   // trace debug info warn error critical off
+  std::string log_format = "text";  // text | json
+  std::int64_t body_limit = 1 << 20;  // bytes
+  int ping_interval = 15;             // seconds
+  int max_connection_time = 3600;     // seconds
+  int max_consecutive_failures = 3;
+  std::int64_t seed_orders = 500;     // orders created when the database is new
+  std::uint64_t seed_value = 20240101;
+  bool init_only = false;             // create/migrate/seed the database, then exit
+  bool show_help = false;
+  bool show_version = false;
+};
+
+// Parses argv (flags win over the environment). `env` looks a name up, returning nullptr when
+// unset (tests pass a fake). On a bad value the error message is one line naming the option and
+// what is allowed.
+using EnvLookup = const char* (*)(const char*);
+core::Result<Config> parse(const std::vector<std::string>& args, EnvLookup env);
+
+// The --help text: every option with its environment name and default.
+std::string help_text();
+
+}  // namespace shopmcp::config

@@ -1,0 +1,46 @@
+// Router: (method, path) -> handler, with 404 for unknown paths and 405 + Allow for known paths
+// asked with another method; plus the JSON helpers and body checks every route shares.
+// Routes are added before serving; route() is then thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <rapidjson/document.h>
+
+#include "core/result.h"
+#include "http/request.h"
+
+namespace shopmcp::http {
+
+class Router {
+ public:
+  using Handler = std::function<Response(const Request&)>;
+
+  void add(const std::string& method, const std::string& path, Handler h);
+  Response route(const Request& req) const;
+
+ private:
+  std::map<std::string, std::map<std::string, Handler>> routes_;  // path -> method -> handler
+};
+
+// A JSON response with Content-Type application/json.
+Response json_response(int status, const rapidjson::Value& body);
+// {"error":{"code":code,"message":message}} with `status`.
+Response error_response(int status, int code, const std::string& message);
+
+// The body as a JSON object: 415 unless Content-Type is application/json, 400 when it does not
+// parse or is not an object. An empty body with `empty_ok` yields an empty object.
+// On failure the Response to send is returned as the error alternative.
+struct BodyOrResponse {
+  std::optional<rapidjson::Document> body;
+  std::optional<Response> response;
+};
+BodyOrResponse json_object_body(const Request& req, bool empty_ok);
+
+// True when the Content-Type's media type is application/json (parameters ignored).
+bool is_json_content_type(const std::string& content_type);
+
+}  // namespace shopmcp::http

@@ -1,0 +1,39 @@
+// Helpers over RapidJSON: size-capped parsing, typed getters returning Result, serialization.
+// RapidJSON's Document/Value is the project's JSON type. Thread-safe (stateless functions).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/document.h>
+
+#include "core/result.h"
+
+namespace shopmcp::json {
+
+// Parses `text` (at most `max_bytes`, valid UTF-8, iteratively so deep nesting cannot overflow
+// the stack). The error message says what is wrong and where, fit for a client.
+core::Result<rapidjson::Document> parse(std::string_view text,
+                                        std::size_t max_bytes = 16u << 20);
+
+std::string to_string(const rapidjson::Value& v);
+// Two-space indented; non-ASCII text stays as UTF-8, unescaped.
+std::string to_pretty_string(const rapidjson::Value& v);
+
+// Typed getters for an optional member of an object. Absent → nullopt; present with the wrong
+// type → an error naming the key and the expected type.
+core::Result<std::optional<std::string>> get_string(const rapidjson::Value& obj, const char* key);
+core::Result<std::optional<std::int64_t>> get_int(const rapidjson::Value& obj, const char* key);
+core::Result<std::optional<double>> get_number(const rapidjson::Value& obj, const char* key);
+
+// A JSON type name as a person would say it: "object", "array", "string", "number", ...
+const char* type_name(const rapidjson::Value& v);
+
+// Builders that keep call sites short.
+inline rapidjson::Value str(std::string_view s, rapidjson::Document::AllocatorType& a) {
+  return rapidjson::Value(s.data(), static_cast<rapidjson::SizeType>(s.size()), a);
+}
+
+}  // namespace shopmcp::json

@@ -1,0 +1,85 @@
+#include "mcp/tool_registry.h"
+
+#include "core/check.h"
+#include "json/json.h"
+
+namespace shopmcp::mcp {
+
+ToolResult ToolResult::success(rapidjson::Document structured) {
+  ToolResult r;
+  r.text = json::to_pretty_string(structured);
+  r.structured = std::move(structured);
+  return r;
+}
+
+ToolResult ToolResult::error(std::string message) {
+  ToolResult r;
+  r.text = std::move(message);
+  r.is_error = true;
+  return r;
+}
+
+void ToolRegistry::add(Tool tool) {
+  MCP_CHECK(!tool.name.empty() && !tool.description.empty());
+  MCP_CHECK(tools_.find(tool.name) == tools_.end());
+  MCP_CHECK(tool.input_schema.IsObject());
+  auto schema = std::make_unique<json::Schema>(tool.input_schema);
+  std::string name = tool.name;
+  order_.push_back(name);
+  tools_.emplace(std::move(name), Entry{std::move(tool), std::move(schema)});
+}
+
+std::vector<std::string> ToolRegistry::names() const { return order_; }
+
+bool ToolRegistry::has(std::string_view name) const { return tools_.find(name) != tools_.end(); }
+
+rapidjson::Value ToolRegistry::list(rapidjson::Document::AllocatorType& a) const {
+  rapidjson::Value arr(rapidjson::kArrayType);
+  for (const std::string& n : order_) {
+    const Tool& t = tools_.find(n)->second.tool;
+    rapidjson::Value o(rapidjson::kObjectType);
+    o.AddMember("name", json::str(t.name, a), a);
+    if (!t.title.empty()) o.AddMember("title", json::str(t.title, a), a);
+    o.AddMember("description", json::str(t.description, a), a);
+    o.AddMember("inputSchema", rapidjson::Value(t.input_schema, a), a);
+    if (t.output_schema.IsObject()) {
+      o.AddMember("outputSchema", rapidjson::Value(t.output_schema, a), a);
+    }
+    arr.PushBack(o, a);
+  }
+  return arr;
+}
+
+core::Result<ToolResult> ToolRegistry::call(std::string_view name,
+                                            const rapidjson::Value* arguments) const {
+  auto it = tools_.find(name);
+  if (it == tools_.end()) {
+    std::string known;
+    for (const std::string& n : order_) known += (known.empty() ? "" : ", ") + n;
+    return core::not_found("Unknown tool: " + std::string(name.substr(0, 100)) +
+                           ". Available tools: " + known);
+  }
+  static const rapidjson::Value kEmpty(rapidjson::kObjectType);
+  const rapidjson::Value& args = (arguments == nullptr || arguments->IsNull()) ? kEmpty : *arguments;
+  if (auto ok = it->second.schema->validate(args); !ok) {
+    return ToolResult::error("Invalid arguments for " + it->second.tool.name + ": " +
+                             ok.error().message);
+  }
+  return it->second.tool.handler(args);
+}
+
+rapidjson::Document to_call_result(ToolResult r) {
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  rapidjson::Value content(rapidjson::kArrayType);
+  rapidjson::Value item(rapidjson::kObjectType);
+  item.AddMember("type", "text", a);
+  item.AddMember("text", json::str(r.text, a), a);
+  content.PushBack(item, a);
+  d.AddMember("content", content, a);
+  if (r.structured) d.AddMember("structuredContent", rapidjson::Value(*r.structured, a), a);
+  if (r.is_error) d.AddMember("isError", true, a);
+  return d;
+}
+
+}  // namespace shopmcp::mcp

@@ -1,0 +1,132 @@
+#include <atomic>
+
+#include "core/ids.h"
+#include "json/json.h"
+#include "log/log.h"
+#include "transport/routes.h"
+
+namespace shopmcp::transport {
+namespace {
+
+using rapidjson::Document;
+using rapidjson::Value;
+
+constexpr std::pair<const char*, const char*> kEndpoints[] = {
+    {"jsonrpc", "POST /mcp"},
+    {"initialize", "POST /mcp/initialize"},
+    {"tools", "GET /mcp/tools"},
+    {"tools_call", "POST /mcp/tools/call"},
+    {"ping", "GET /mcp/ping"},
+    {"info", "GET /mcp/info"},
+    {"stdio", "GET /mcp/stdio"},
+    {"health", "GET /mcp/health"},
+};
+
+Value endpoints(Document::AllocatorType& a) {
+  Value e(rapidjson::kObjectType);
+  for (const auto& [name, route] : kEndpoints) {
+    e.AddMember(rapidjson::StringRef(name), rapidjson::StringRef(route), a);
+  }
+  return e;
+}
+
+http::Response initialize(const Services& s, const http::Request& req) {
+  auto body = http::json_object_body(req, /*empty_ok=*/true);
+  if (body.response) return *body.response;
+  // Either the initialize params themselves or a whole JSON-RPC initialize request.
+  const Value* params = &*body.body;
+  if (auto p = body.body->FindMember("params"); p != body.body->MemberEnd() && p->value.IsObject()) {
+    params = &p->value;
+  }
+  return http::json_response(200, s.server->initialize_result(params));
+}
+
+http::Response tools_call(const Services& s, const http::Request& req) {
+  auto body = http::json_object_body(req, /*empty_ok=*/false);
+  if (body.response) return *body.response;
+  auto name = json::get_string(*body.body, "name");
+  if (!name) return http::error_response(400, -32602, name.error().message);
+  if (!name->has_value() || (*name)->empty()) {
+    return http::error_response(400, -32602,
+                                "\"name\" is required: the tool to call (see GET /mcp/tools)");
+  }
+  const Value* args = nullptr;
+  if (auto it = body.body->FindMember("arguments"); it != body.body->MemberEnd()) {
+    if (!it->value.IsObject() && !it->value.IsNull()) {
+      return http::error_response(400, -32602, "\"arguments\" must be an object");
+    }
+    args = &it->value;
+  }
+  auto result = s.server->tools().call(**name, args);
+  if (!result) return http::error_response(404, -32602, result.error().message);
+  return http::json_response(200, mcp::to_call_result(std::move(result).value()));
+}
+
+http::Response info(const Services& s) {
+  Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  const mcp::ServerInfo& i = s.server->info();
+  d.AddMember("name", json::str(i.name, a), a);
+  d.AddMember("version", json::str(i.version, a), a);
+  d.AddMember("description", json::str(i.description, a), a);
+  Value tools(rapidjson::kArrayType);
+  Value listed = s.server->tools().list(a);
+  for (auto& t : listed.GetArray()) {
+    Value o(rapidjson::kObjectType);
+    o.AddMember("name", t["name"], a);
+    o.AddMember("description", t["description"], a);
+    tools.PushBack(o, a);
+  }
+  d.AddMember("tools", tools, a);
+  d.AddMember("endpoints", endpoints(a), a);
+  return http::json_response(200, d);
+}
+
+http::Response stdio(const Services& s) {
+  Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  d.AddMember("protocol", "mcp", a);
+  d.AddMember("version", rapidjson::StringRef(mcp::kLatestProtocolVersion), a);
+  Value versions(rapidjson::kArrayType);
+  for (const char* v : mcp::kProtocolVersions) versions.PushBack(rapidjson::StringRef(v), a);
+  d.AddMember("protocolVersions", versions, a);
+  d.AddMember("capabilities", Value(s.server->capabilities(), a), a);
+  Value si(rapidjson::kObjectType);
+  si.AddMember("name", json::str(s.server->info().name, a), a);
+  si.AddMember("version", json::str(s.server->info().version, a), a);
+  d.AddMember("serverInfo", si, a);
+  d.AddMember("endpoints", endpoints(a), a);
+  return http::json_response(200, d);
+}
+
+}  // namespace
+
+void add_rest_routes(http::Router& router, const Services& s) {
+  router.add("POST", "/mcp/initialize", [s](const http::Request& r) { return initialize(s, r); });
+  router.add("GET", "/mcp/tools", [s](const http::Request&) {
+    return http::json_response(200, s.server->tools_list());
+  });
+  router.add("POST", "/mcp/tools/call", [s](const http::Request& r) { return tools_call(s, r); });
+  router.add("GET", "/mcp/ping", [s](const http::Request&) {
+    Document d(rapidjson::kObjectType);
+    d.AddMember("status", "ok", d.GetAllocator());
+    d.AddMember("timestamp", s.clock->unix_seconds(), d.GetAllocator());
+    return http::json_response(200, d);
+  });
+  router.add("GET", "/mcp/info", [s](const http::Request&) { return info(s); });
+  router.add("GET", "/mcp/stdio", [s](const http::Request&) { return stdio(s); });
+  router.add("GET", "/mcp/health", [s](const http::Request&) {
+    Document d(rapidjson::kObjectType);
+    auto& a = d.GetAllocator();
+    d.AddMember("status", "ok", a);
+    d.AddMember("version", json::str(s.server->info().version, a), a);
+    d.AddMember("uptime_seconds",
+                static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                              s.clock->steady_now() - s.started)
+                                              .count()),
+                a);
+    return http::json_response(200, d);
+  });
+}
+
+}  // namespace shopmcp::transport
