@@ -1,0 +1,92 @@
+#include "config/config.h"
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <string>
+
+namespace {
+
+std::map<std::string, std::string>* g_env = nullptr;
+const char* fake_env(const char* name) {
+  auto it = g_env->find(name);
+  return it == g_env->end() ? nullptr : it->second.c_str();
+}
+
+shopmcp::core::Result<shopmcp::config::Config> parse_with(std::vector<std::string> args,
+                                                          std::map<std::string, std::string> env) {
+  g_env = &env;
+  auto r = shopmcp::config::parse(args, fake_env);
+  g_env = nullptr;
+  return r;
+}
+
+}  // namespace
+
+TEST_SUITE("config") {
+  TEST_CASE("defaults match the documented values") {
+    auto c = parse_with({}, {});
+    REQUIRE(c.has_value());
+    CHECK(c->body_limit == 1048576);
+    CHECK(c->ping_interval == 15);
+    CHECK(c->max_connection_time == 3600);
+    CHECK(c->max_consecutive_failures == 3);
+    CHECK(c->log_format == "text");
+    CHECK_FALSE(c->listen_explicit);
+  }
+
+  TEST_CASE("environment variables set options and flags win over them") {
+    auto c = parse_with({"--threads", "3"}, {{"SHOP_MCP_THREADS", "5"}, {"SHOP_MCP_DB", "/x.db"},
+                                             {"SHOP_MCP_PING_INTERVAL", "2"}});
+    REQUIRE(c.has_value());
+    CHECK(c->threads == 3);
+    CHECK(c->db == "/x.db");
+    CHECK(c->ping_interval == 2);
+  }
+
+  TEST_CASE("flag=value and flag value forms both work") {
+    auto c = parse_with({"--listen=127.0.0.1:9000", "--log-level", "debug"}, {});
+    REQUIRE(c.has_value());
+    CHECK(c->listen == "127.0.0.1:9000");
+    CHECK(c->listen_explicit);
+    CHECK(c->log_level == "debug");
+  }
+
+  TEST_CASE("a bad value names the option and what is allowed") {
+    auto c = parse_with({"--threads", "0"}, {});
+    REQUIRE_FALSE(c.has_value());
+    CHECK(c.error().message.find("--threads") == 0);
+    CHECK(c.error().message.find("from 1 to 256") != std::string::npos);
+
+    auto e = parse_with({}, {{"SHOP_MCP_LOG_LEVEL", "loud"}});
+    REQUIRE_FALSE(e.has_value());
+    CHECK(e.error().message.find("SHOP_MCP_LOG_LEVEL") == 0);
+
+    auto l = parse_with({"--listen", "nonsense"}, {});
+    REQUIRE_FALSE(l.has_value());
+    CHECK(l.error().message.find("unix:") != std::string::npos);
+
+    CHECK_FALSE(parse_with({"--body-limit", "12abc"}, {}).has_value());
+    CHECK_FALSE(parse_with({"--listen", "unix:relative.sock"}, {}).has_value());
+    CHECK_FALSE(parse_with({"--listen", "host:70000"}, {}).has_value());
+  }
+
+  TEST_CASE("unknown options and missing values are refused") {
+    CHECK(parse_with({"--nope"}, {}).error().message.find("unknown option") != std::string::npos);
+    CHECK(parse_with({"--db"}, {}).error().message.find("needs a value") != std::string::npos);
+    CHECK(parse_with({"stray"}, {}).error().message.find("unexpected argument") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("help lists every environment variable with its default") {
+    const std::string h = shopmcp::config::help_text();
+    for (const char* name :
+         {"SHOP_MCP_LISTEN", "SHOP_MCP_THREADS", "SHOP_MCP_DB", "SHOP_MCP_LOG_LEVEL",
+          "SHOP_MCP_LOG_FORMAT", "SHOP_MCP_BODY_LIMIT", "SHOP_MCP_PING_INTERVAL",
+          "SHOP_MCP_MAX_CONNECTION_TIME", "SHOP_MCP_MAX_CONSECUTIVE_FAILURES"}) {
+      CHECK_MESSAGE(h.find(name) != std::string::npos, name);
+    }
+    CHECK(h.find("default 1048576") != std::string::npos);
+    CHECK(h.find("--version") != std::string::npos);
+  }
+}

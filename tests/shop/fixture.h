@@ -1,0 +1,70 @@
+// A shop over an in-memory SqliteStore with a fixed clock, and a helper to call its tools.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+
+#include "json/json.h"
+#include "json/schema.h"
+#include "mcp/tool_registry.h"
+#include "shop/tools.h"
+#include "store/sqlite_store.h"
+
+namespace shopmcp::testing {
+
+inline constexpr std::int64_t kNow = 1767225600;  // 2026-01-01 00:00:00 UTC
+
+struct Shop {
+  std::unique_ptr<store::SqliteStore> db;
+  mcp::ToolRegistry tools;
+
+  explicit Shop(std::int64_t orders = 500) {
+    auto s = store::SqliteStore::open(":memory:", store::SeedOptions{orders, 42, kNow});
+    REQUIRE(s.has_value());
+    db = std::move(s).value();
+    shop::register_tools(tools, *db);
+  }
+
+  // Calls `tool` with JSON `args`; checks the result's shape (text == structuredContent, and
+  // structuredContent valid against the tool's outputSchema) and returns the whole result.
+  rapidjson::Document call(const std::string& tool, const char* args) {
+    auto a = json::parse(args);
+    REQUIRE(a.has_value());
+    auto r = tools.call(tool, &*a);
+    REQUIRE(r.has_value());
+    rapidjson::Document d = mcp::to_call_result(std::move(r).value());
+    if (!d.HasMember("isError")) {
+      auto text = json::parse(d["content"][0]["text"].GetString());
+      REQUIRE(text.has_value());
+      CHECK(*text == d["structuredContent"]);
+      rapidjson::Document list(rapidjson::kObjectType);
+      rapidjson::Value all = tools.list(list.GetAllocator());
+      for (auto& t : all.GetArray()) {
+        if (tool == t["name"].GetString()) {
+          json::Schema out(t["outputSchema"]);
+          auto ok = out.validate(d["structuredContent"]);
+          CHECK_MESSAGE(ok.has_value(), (ok ? "" : ok.error().message));
+        }
+      }
+    }
+    return d;
+  }
+
+  // The error text of a call expected to fail as a tool error.
+  std::string error_text(const std::string& tool, const char* args) {
+    rapidjson::Document d = call(tool, args);
+    REQUIRE(d.HasMember("isError"));
+    CHECK(d["isError"].GetBool());
+    return d["content"][0]["text"].GetString();
+  }
+
+  std::vector<store::Order> all_orders() {
+    auto o = db->find_orders({}, 100000000);
+    REQUIRE(o.has_value());
+    return std::move(o).value();
+  }
+};
+
+}  // namespace shopmcp::testing

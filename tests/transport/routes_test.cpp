@@ -1,0 +1,127 @@
+#include "transport/routes.h"
+
+#include <doctest/doctest.h>
+
+#include "http/router.h"
+#include "json/json.h"
+#include "shop/fixture.h"
+
+namespace {
+
+class FakeClock final : public shopmcp::core::Clock {
+ public:
+  std::int64_t unix_seconds() const override { return 1700000000; }
+  std::chrono::steady_clock::time_point steady_now() const override {
+    return std::chrono::steady_clock::time_point(std::chrono::seconds(100));
+  }
+};
+
+struct Stack {
+  shopmcp::testing::Shop shop{20};
+  FakeClock clock;
+  shopmcp::mcp::Server server{{"shop-mcp", "Shop MCP", "9.9.9", "desc", "instr"}, shop.tools};
+  shopmcp::rpc::Dispatcher dispatcher;
+  shopmcp::http::Router router;
+
+  Stack() {
+    server.install(dispatcher);
+    shopmcp::transport::Services s{&server, &dispatcher, &clock,
+                                   std::chrono::steady_clock::time_point(std::chrono::seconds(40))};
+    shopmcp::transport::add_rest_routes(router, s);
+    shopmcp::transport::add_jsonrpc_route(router, s);
+  }
+
+  shopmcp::http::Response send(const char* method, const char* path, std::string body = "",
+                               const char* type = "application/json") {
+    shopmcp::http::Request r;
+    r.method = method;
+    r.path = path;
+    r.body = std::move(body);
+    r.content_type = type;
+    return router.route(r);
+  }
+};
+
+rapidjson::Document body(const shopmcp::http::Response& r) {
+  auto d = shopmcp::json::parse(r.body);
+  REQUIRE(d.has_value());
+  return std::move(d).value();
+}
+
+}  // namespace
+
+TEST_SUITE("transport.routes") {
+  TEST_CASE("initialize negotiates the client's version when supported, else the newest") {
+    Stack s;
+    auto r = s.send("POST", "/mcp/initialize", R"({"protocolVersion":"2025-03-26"})");
+    CHECK(r.status == 200);
+    CHECK(std::string(body(r)["protocolVersion"].GetString()) == "2025-03-26");
+    CHECK(std::string(body(r)["serverInfo"]["name"].GetString()) == "shop-mcp");
+    auto old = s.send("POST", "/mcp/initialize", R"({"protocolVersion":"1999-01-01"})");
+    CHECK(std::string(body(old)["protocolVersion"].GetString()) == "2025-11-25");
+    auto empty = s.send("POST", "/mcp/initialize", "", "");
+    CHECK(std::string(body(empty)["protocolVersion"].GetString()) == "2025-11-25");
+    auto rpc = s.send("POST", "/mcp",
+                      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05"}})");
+    CHECK(std::string(body(rpc)["result"]["protocolVersion"].GetString()) == "2024-11-05");
+    CHECK(body(rpc)["result"]["capabilities"].HasMember("tools"));
+  }
+
+  TEST_CASE("REST routes answer the shapes of the system we replace") {
+    Stack s;
+    CHECK(body(s.send("GET", "/mcp/tools"))["tools"].Size() == 4);
+    auto ping = body(s.send("GET", "/mcp/ping"));
+    CHECK(std::string(ping["status"].GetString()) == "ok");
+    CHECK(ping["timestamp"].GetInt64() == 1700000000);
+    auto info = body(s.send("GET", "/mcp/info"));
+    CHECK(std::string(info["name"].GetString()) == "shop-mcp");
+    CHECK(std::string(info["tools"][0]["name"].GetString()) == "get_orders");
+    CHECK(info["endpoints"].HasMember("tools_call"));
+    auto stdio = body(s.send("GET", "/mcp/stdio"));
+    CHECK(std::string(stdio["protocol"].GetString()) == "mcp");
+    CHECK(stdio["capabilities"].HasMember("tools"));
+    auto health = body(s.send("GET", "/mcp/health"));
+    CHECK(std::string(health["status"].GetString()) == "ok");
+    CHECK(health["uptime_seconds"].GetInt64() == 60);
+  }
+
+  TEST_CASE("tools/call over REST: result, 400 without a name, 404 for an unknown tool") {
+    Stack s;
+    auto ok = s.send("POST", "/mcp/tools/call", R"({"name":"get_orders","arguments":{"limit":2}})");
+    CHECK(ok.status == 200);
+    CHECK(body(ok)["structuredContent"]["total"].GetInt64() == 2);
+    auto bad = s.send("POST", "/mcp/tools/call", R"({"name":"get_orders","arguments":{"limit":0}})");
+    CHECK(bad.status == 200);
+    CHECK(body(bad)["isError"].GetBool());
+    CHECK(s.send("POST", "/mcp/tools/call", R"({"arguments":{}})").status == 400);
+    CHECK(s.send("POST", "/mcp/tools/call", R"({"name":5})").status == 400);
+    CHECK(s.send("POST", "/mcp/tools/call", R"({"name":"get_orders","arguments":[]})").status == 400);
+    auto unknown = s.send("POST", "/mcp/tools/call", R"({"name":"nope"})");
+    CHECK(unknown.status == 404);
+    CHECK(body(unknown)["error"]["code"].GetInt64() == -32602);
+    CHECK(s.send("POST", "/mcp/tools/call", R"({"name":"get_orders"})", "text/plain").status == 415);
+    CHECK(s.send("POST", "/mcp/tools/call", R"([1])").status == 400);
+  }
+
+  TEST_CASE("JSON-RPC over POST /mcp: codes and HTTP statuses") {
+    Stack s;
+    auto ping = s.send("POST", "/mcp", R"({"jsonrpc":"2.0","id":"p","method":"ping"})");
+    CHECK(ping.status == 200);
+    CHECK(shopmcp::json::to_string(body(ping)["result"]) == "{}");
+    auto parse = s.send("POST", "/mcp", R"({"jsonrpc":)");
+    CHECK(parse.status == 400);
+    CHECK(body(parse)["error"]["code"].GetInt64() == -32700);
+    CHECK(body(s.send("POST", "/mcp", R"({"jsonrpc":"2.0","id":1,"method":"x/y"})"))["error"]["code"].GetInt64() == -32601);
+    auto unknown_tool = s.send("POST", "/mcp",
+                               R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"nope"}})");
+    CHECK(body(unknown_tool)["error"]["code"].GetInt64() == -32602);
+    auto no_args = s.send("POST", "/mcp",
+                          R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_orders","arguments":"x"}})");
+    CHECK(body(no_args)["error"]["code"].GetInt64() == -32602);
+    auto note = s.send("POST", "/mcp", R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+    CHECK(note.status == 202);
+    CHECK(note.body.empty());
+    CHECK(s.send("POST", "/mcp", "{}", "text/plain").status == 415);
+    CHECK(s.send("GET", "/mcp").status == 405);
+  }
+}
