@@ -1,0 +1,220 @@
+#include "store/sql_queries.h"
+
+#include <utility>
+
+namespace shopmcp::store::sql {
+namespace {
+
+// Which OrderFilter fields a query honours.
+enum Field : unsigned {
+  kTransactionId = 1U << 0,
+  kCustomerName = 1U << 1,
+  kStatus = 1U << 2,
+  kProductName = 1U << 3,  // needs `products p` joined
+  kMinAmount = 1U << 4,
+  kMaxAmount = 1U << 5,
+  kDateFrom = 1U << 6,
+  kDateTo = 1U << 7,
+};
+constexpr unsigned kAllOrderFields = 0xffU;
+constexpr unsigned kStatsFields = kCustomerName | kStatus | kDateFrom | kDateTo;
+constexpr unsigned kAnalyticsFields = kStatus | kDateFrom | kDateTo;
+
+// Appends "WHERE a AND b ..." from fixed fragments, each with exactly one `?`.
+class Where {
+ public:
+  explicit Where(Query* q) : q_(q) {}
+  void add(const char* fragment, Value v) {
+    q_->text += first_ ? " WHERE " : " AND ";
+    first_ = false;
+    q_->text += fragment;
+    q_->binds.push_back(std::move(v));
+  }
+
+ private:
+  Query* q_;
+  bool first_ = true;
+};
+
+// Case-insensitive literal substring tests: instr() treats `%` and `_` as ordinary characters,
+// unlike LIKE. lower() folds ASCII only, which covers transaction ids; CJK text has no case.
+constexpr const char* kTransactionIdContains = "instr(lower(o.transaction_id), lower(?)) > 0";
+constexpr const char* kCustomerContains = "instr(lower(o.name), lower(?)) > 0";
+constexpr const char* kProductNameContains = "instr(lower(p.name), lower(?)) > 0";
+constexpr const char* kNameContains = "instr(lower(name), lower(?)) > 0";
+constexpr const char* kCategoryContains = "instr(lower(category), lower(?)) > 0";
+
+void add_order_filters(const OrderFilter& f, unsigned fields, Query* q) {
+  Where w(q);
+  if ((fields & kTransactionId) != 0 && f.transaction_id) {
+    w.add(kTransactionIdContains, *f.transaction_id);
+  }
+  if ((fields & kCustomerName) != 0 && f.customer_name) {
+    w.add(kCustomerContains, *f.customer_name);
+  }
+  if ((fields & kStatus) != 0 && f.status) w.add("o.status = ?", *f.status);
+  if ((fields & kProductName) != 0 && f.product_name) {
+    w.add(kProductNameContains, *f.product_name);
+  }
+  if ((fields & kMinAmount) != 0 && f.min_amount) w.add("o.amount >= ?", *f.min_amount);
+  if ((fields & kMaxAmount) != 0 && f.max_amount) w.add("o.amount <= ?", *f.max_amount);
+  // Timestamps are "YYYY-MM-DD HH:MM:SS" text, so whole-day bounds compare as strings.
+  if ((fields & kDateFrom) != 0 && f.date_from) {
+    w.add("o.created_at >= ?", *f.date_from + " 00:00:00");
+  }
+  if ((fields & kDateTo) != 0 && f.date_to) w.add("o.created_at <= ?", *f.date_to + " 23:59:59");
+}
+
+void add_limit(int limit, Query* q) {
+  q->text += " LIMIT ?";
+  q->binds.emplace_back(std::int64_t{limit});
+}
+
+constexpr const char* kMetrics =
+    "COUNT(*) AS order_count, SUM(o.quantity) AS total_quantity, "
+    "ROUND(SUM(o.amount), 2) AS total_revenue, ROUND(AVG(o.amount), 2), "
+    "COUNT(DISTINCT o.name)";
+
+}  // namespace
+
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> kMigrations = {
+      // 1: the shop's tables and indexes.
+      "CREATE TABLE products ("
+      " id INTEGER PRIMARY KEY,"
+      " name TEXT NOT NULL,"
+      " description TEXT NOT NULL,"
+      " price REAL NOT NULL,"
+      " stock_quantity INTEGER NOT NULL,"
+      " category TEXT NOT NULL,"
+      " created_at TEXT NOT NULL,"
+      " updated_at TEXT NOT NULL);"
+      "CREATE TABLE orders ("
+      " id INTEGER PRIMARY KEY,"
+      " transaction_id TEXT NOT NULL UNIQUE,"
+      " name TEXT NOT NULL,"
+      " amount REAL NOT NULL,"
+      " status TEXT NOT NULL"
+      "  CHECK (status IN ('pending', 'processing', 'completed', 'cancelled', 'refunded')),"
+      " product_id INTEGER NOT NULL REFERENCES products(id),"
+      " quantity INTEGER NOT NULL,"
+      " created_at TEXT NOT NULL,"
+      " updated_at TEXT NOT NULL);"
+      "CREATE INDEX orders_created_at ON orders(created_at);"
+      "CREATE INDEX orders_status ON orders(status);"
+      "CREATE INDEX orders_name ON orders(name);"
+      "CREATE INDEX orders_product_id ON orders(product_id);",
+  };
+  return kMigrations;
+}
+
+const char* const kDropOrderIndexes =
+    "DROP INDEX IF EXISTS orders_created_at;"
+    "DROP INDEX IF EXISTS orders_status;"
+    "DROP INDEX IF EXISTS orders_name;"
+    "DROP INDEX IF EXISTS orders_product_id;";
+
+const char* const kCreateOrderIndexes =
+    "CREATE INDEX IF NOT EXISTS orders_created_at ON orders(created_at);"
+    "CREATE INDEX IF NOT EXISTS orders_status ON orders(status);"
+    "CREATE INDEX IF NOT EXISTS orders_name ON orders(name);"
+    "CREATE INDEX IF NOT EXISTS orders_product_id ON orders(product_id);";
+
+const char* const kProductsEmpty = "SELECT NOT EXISTS (SELECT 1 FROM products)";
+
+const char* const kInsertProduct =
+    "INSERT INTO products (id, name, description, price, stock_quantity, category, created_at,"
+    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+std::string insert_orders(int rows) {
+  std::string sql =
+      "INSERT INTO orders (transaction_id, name, amount, status, product_id, quantity, created_at,"
+      " updated_at) VALUES ";
+  for (int i = 0; i < rows; ++i)
+    sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)";
+  return sql;
+}
+
+Query find_orders(const OrderFilter& f, int limit) {
+  Query q{
+      "SELECT o.transaction_id, o.name, p.name, p.category, o.quantity, p.price, o.amount,"
+      " o.status, o.created_at, o.updated_at"
+      " FROM orders o JOIN products p ON p.id = o.product_id",
+      {}};
+  add_order_filters(f, kAllOrderFields, &q);
+  q.text += " ORDER BY o.created_at DESC, o.transaction_id DESC";
+  add_limit(limit, &q);
+  return q;
+}
+
+Query find_products(const ProductFilter& f, int limit) {
+  Query q{
+      "SELECT id, name, description, price, stock_quantity, category, created_at, updated_at"
+      " FROM products",
+      {}};
+  Where w(&q);
+  if (f.name) w.add(kNameContains, *f.name);
+  if (f.category) w.add(kCategoryContains, *f.category);
+  if (f.min_price) w.add("price >= ?", *f.min_price);
+  if (f.max_price) w.add("price <= ?", *f.max_price);
+  if (f.min_stock) w.add("stock_quantity >= ?", *f.min_stock);
+  q.text += " ORDER BY name, id";
+  add_limit(limit, &q);
+  return q;
+}
+
+Query customer_stats(const OrderFilter& f, int limit) {
+  Query q{
+      "SELECT o.name, COUNT(*), ROUND(SUM(o.amount), 2) AS total_spent, ROUND(AVG(o.amount), 2),"
+      " MIN(o.created_at), MAX(o.created_at) FROM orders o",
+      {}};
+  add_order_filters(f, kStatsFields, &q);
+  q.text += " GROUP BY o.name ORDER BY total_spent DESC, o.name";
+  add_limit(limit, &q);
+  return q;
+}
+
+Query overall_stats(const OrderFilter& f) {
+  Query q{
+      "SELECT COUNT(DISTINCT o.name), COUNT(*), ROUND(COALESCE(SUM(o.amount), 0), 2),"
+      " ROUND(COALESCE(AVG(o.amount), 0), 2) FROM orders o",
+      {}};
+  add_order_filters(f, kStatsFields, &q);
+  return q;
+}
+
+Query order_analytics(Grouping g, const OrderFilter& f, int limit) {
+  Query q;
+  const char* tail = "";
+  bool limited = true;
+  switch (g) {
+    case Grouping::kDaily:
+      q.text = "SELECT substr(o.created_at, 1, 10) AS day, 0, 0, '', 0, '', ";
+      tail = " GROUP BY day ORDER BY day DESC";
+      break;
+    case Grouping::kMonthly:
+      q.text =
+          "SELECT '', CAST(substr(o.created_at, 1, 4) AS INTEGER) AS year,"
+          " CAST(substr(o.created_at, 6, 2) AS INTEGER) AS month, '', 0, '', ";
+      tail = " GROUP BY year, month ORDER BY year DESC, month DESC";
+      break;
+    case Grouping::kStatus:
+      q.text = "SELECT '', 0, 0, o.status, 0, '', ";
+      tail = " GROUP BY o.status ORDER BY order_count DESC, o.status";
+      limited = false;
+      break;
+    case Grouping::kProduct:
+      q.text = "SELECT '', 0, 0, '', p.id, p.name, ";
+      tail = " GROUP BY p.id ORDER BY total_quantity DESC, p.id";
+      break;
+  }
+  q.text += kMetrics;
+  q.text += " FROM orders o";
+  if (g == Grouping::kProduct) q.text += " JOIN products p ON p.id = o.product_id";
+  add_order_filters(f, kAnalyticsFields, &q);
+  q.text += tail;
+  if (limited) add_limit(limit, &q);
+  return q;
+}
+
+}  // namespace shopmcp::store::sql
