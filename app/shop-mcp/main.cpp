@@ -1,6 +1,7 @@
 // shop-mcp: the composition root. Builds and wires every object, owns every thread, and turns
 // SIGTERM/SIGINT into an orderly stop (stop accepting, answer what is in flight, exit 0).
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -17,8 +18,10 @@
 #include "log/log.h"
 #include "mcp/server.h"
 #include "mcp/tool_registry.h"
+#include "metrics/metrics.h"
 #include "rpc/dispatcher.h"
 #include "shop/tools.h"
+#include "sse/stream_hub.h"
 #include "store/sqlite_store.h"
 #include "transport/routes.h"
 
@@ -40,9 +43,22 @@ sigset_t block_stop_signals() {
   return set;
 }
 
+// Every open stream holds a socket: raise the soft open-file limit to the hard one.
+void raise_fd_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    spdlog::info("open-file limit {}", static_cast<long long>(rl.rlim_cur));
+  }
+}
+
 int run(const shopmcp::config::Config& cfg) {
   using namespace shopmcp;
   const sigset_t stop_signals = block_stop_signals();
+  raise_fd_limit();
   core::SystemClock clock;
 
   store::SeedOptions seed;
@@ -60,8 +76,13 @@ int run(const shopmcp::config::Config& cfg) {
                    .count());
   if (cfg.init_only) return 0;
 
+  metrics::Registry metrics;
   mcp::ToolRegistry tools;
   shop::register_tools(tools, **db);
+  tools.set_observer([&metrics](const std::string& tool, bool is_error, double seconds) {
+    metrics.tool_calls.with({tool, is_error ? "error" : "ok"}).inc();
+    metrics.tool_seconds.with({tool}).observe(seconds);
+  });
   mcp::ServerInfo info;
   info.name = "shop-mcp";
   info.title = "Shop MCP";
@@ -78,10 +99,23 @@ int run(const shopmcp::config::Config& cfg) {
   rpc::Dispatcher dispatcher;
   server.install(dispatcher);
 
+  sse::HubOptions hub_options;
+  hub_options.ping_interval = std::chrono::seconds(cfg.ping_interval);
+  hub_options.max_connection_time = std::chrono::seconds(cfg.max_connection_time);
+  hub_options.max_consecutive_failures = cfg.max_consecutive_failures;
+  hub_options.max_streams = static_cast<std::size_t>(cfg.max_streams);
+  sse::StreamHub hub(hub_options, clock, metrics);
+  hub.start();
+
   http::Router router;
-  transport::Services services{&server, &dispatcher, &clock, clock.steady_now()};
+  router.set_observer([&metrics](const std::string& route, int status) {
+    metrics.requests.with({route, std::to_string(status)}).inc();
+  });
+  transport::Services services{&server, &dispatcher, &clock, clock.steady_now(), &hub, &metrics};
   transport::add_rest_routes(router, services);
   transport::add_jsonrpc_route(router, services);
+  transport::add_seed_sse_route(router, services);
+  transport::add_metrics_route(router, services);
 
   auto listener = fcgi::open_listener(cfg.listen, cfg.listen_explicit);
   if (!listener) {
@@ -96,10 +130,15 @@ int run(const shopmcp::config::Config& cfg) {
   int sig = 0;
   while (sigwait(&stop_signals, &sig) != 0) {
   }
-  spdlog::info("received {}: no new requests; answering those in flight",
-               sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  spdlog::info("received {}: no new requests; closing {} streams, answering requests in flight",
+               sig == SIGTERM ? "SIGTERM" : "SIGINT", hub.open_streams());
+  const auto drain_start = clock.steady_now();
   pool.stop();
+  hub.shutdown(std::chrono::milliseconds(1500));
   pool.join();
+  spdlog::info("drained in {} ms",
+               std::chrono::duration_cast<std::chrono::milliseconds>(clock.steady_now() - drain_start)
+                   .count());
   if (cfg.listen_explicit && cfg.listen.rfind("unix:", 0) == 0) unlink(cfg.listen.c_str() + 5);
   spdlog::info("stopped after {} requests", pool.requests_served());
   return 0;

@@ -23,6 +23,7 @@ struct Config {
   int ping_interval = 15;             // seconds
   int max_connection_time = 3600;     // seconds
   int max_consecutive_failures = 3;
+  int max_streams = 10000;            // open SSE streams; beyond it 503 + Retry-After
   std::int64_t seed_orders = 500;     // orders created when the database is new
   std::uint64_t seed_value = 20240101;
   bool init_only = false;             // create/migrate/seed the database, then exit

@@ -2,7 +2,9 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <mutex>
 #include <stop_token>
@@ -48,25 +50,34 @@ class SCOPED_CAPABILITY MutexLock {
   Mutex* mu_;
 };
 
-// Condition variable over Mutex. Every wait is timed or stop-aware.
+// Condition variable over Mutex. Every wait is timed and stop-aware.
 class CondVar {
  public:
-  void notify_one() { cv_.notify_one(); }
-  void notify_all() { cv_.notify_all(); }
+  void notify_one() {
+    generation_.fetch_add(1);
+    cv_.notify_one();
+  }
+  void notify_all() {
+    generation_.fetch_add(1);
+    cv_.notify_all();
+  }
 
-  // Waits until notified, the deadline passes or stop is requested; the caller holds mu and
-  // re-checks its predicate. Returns false once the deadline passed or stop was requested.
+  // Sleeps until notified, the deadline passes or stop is requested; the caller holds mu and
+  // re-checks its own predicate in a loop. Returns false once the deadline passed or stop was
+  // requested.
   template <typename Clock, typename Duration>
   bool wait_until(Mutex& mu, std::stop_token stop,
                   std::chrono::time_point<Clock, Duration> deadline) REQUIRES(mu) {
     std::unique_lock<std::mutex> l(mu.native(), std::adopt_lock);
-    const bool ok = cv_.wait_until(l, stop, deadline, [] { return true; });
+    const std::uint64_t seen = generation_.load();
+    cv_.wait_until(l, stop, deadline, [&] { return generation_.load() != seen; });
     l.release();
-    return ok && !stop.stop_requested() && Clock::now() < deadline;
+    return !stop.stop_requested() && Clock::now() < deadline;
   }
 
  private:
   std::condition_variable_any cv_;
+  std::atomic<std::uint64_t> generation_{0};  // counts notifications, so none is missed
 };
 
 }  // namespace shopmcp::core

@@ -7,6 +7,7 @@
 #include <exception>
 #include <string>
 
+#include "fcgi/fcgi_sink.h"
 #include "fcgi/listener.h"
 #include "log/log.h"
 
@@ -59,12 +60,13 @@ bool read_body(FCGX_Stream* in, std::int64_t content_length, std::int64_t limit,
   return static_cast<std::int64_t>(got) <= limit;
 }
 
-// Writes the response; false if the peer is gone (the error is logged by the caller).
+// Writes the response; false if the peer is gone (the error is logged by the caller). A stream's
+// response has no Content-Length: nginx chunks it.
 bool write_response(FCGX_Stream* out, const http::Response& resp, bool head) {
   std::string head_text = "Status: " + std::to_string(resp.status) + " " +
                           http::reason_phrase(resp.status) + "\r\n";
   for (const auto& [k, v] : resp.headers) head_text += k + ": " + v + "\r\n";
-  if (!resp.header("Content-Length") && resp.status != 204) {
+  if (!resp.take_over && !resp.header("Content-Length") && resp.status != 204) {
     head_text += "Content-Length: " + std::to_string(resp.body.size()) + "\r\n";
   }
   head_text += "\r\n";
@@ -105,13 +107,15 @@ void WorkerPool::join() {
 }
 
 void WorkerPool::run(std::stop_token stop) {
-  FCGX_Request req;
-  if (FCGX_InitRequest(&req, listen_fd_, 0) != 0) {
-    spdlog::critical("worker: FCGX_InitRequest failed");
-    return;
-  }
+  auto fresh_request = [this] {
+    auto r = std::make_unique<FCGX_Request>();
+    FCGX_InitRequest(r.get(), listen_fd_, 0);
+    return r;
+  };
+  std::unique_ptr<FCGX_Request> owned = fresh_request();
   static std::atomic<std::uint64_t> next_id{1};
   while (!stop.stop_requested()) {
+    FCGX_Request& req = *owned;
     int rc = 0;
     {
       core::MutexLock l(&accept_mu_);
@@ -147,7 +151,17 @@ void WorkerPool::run(std::stop_token stop) {
       spdlog::info("request: id={} client went away before the answer was written (errno {})", id,
                    FCGX_GetError(req.out));
     }
-    FCGX_Finish_r(&req);
+    if (resp.take_over) {
+      // Consume the rest of stdin (its end record) so the socket only turns readable again when
+      // nginx closes it; then the stream, and this request, belong to the new owner.
+      char drain[4096];
+      while (FCGX_GetStr(drain, sizeof drain, req.in) > 0) {
+      }
+      resp.take_over(std::make_unique<FcgiSink>(std::move(owned)));
+      owned = fresh_request();
+    } else {
+      FCGX_Finish_r(&req);
+    }
     served_.fetch_add(1);
     spdlog::debug("request: id={} {} {} -> {} bytes={} ms={} remote={}", id, hr.method, hr.path,
                   resp.status, resp.body.size(),
@@ -156,7 +170,7 @@ void WorkerPool::run(std::stop_token stop) {
                       .count(),
                   hr.remote_addr);
   }
-  FCGX_Free(&req, 0);
+  FCGX_Free(owned.get(), 0);
 }
 
 }  // namespace shopmcp::fcgi

@@ -3,12 +3,16 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "sse/sink.h"
 
 namespace shopmcp::http {
 
@@ -32,6 +36,10 @@ struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set for a stream: the worker writes the headers and `body` (the first frames, no
+  // Content-Length), then hands the connection to `take_over` instead of finishing it. It is
+  // called exactly once, also when the first write failed (the new owner then sees the peer gone).
+  std::function<void(std::unique_ptr<sse::Sink>)> take_over;
 
   Response& set_header(std::string name, std::string value);
   std::optional<std::string> header(std::string_view name) const;  // case-insensitive

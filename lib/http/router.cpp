@@ -14,6 +14,12 @@ void Router::add(const std::string& method, const std::string& path, Handler h) 
 }
 
 Response Router::route(const Request& req) const {
+  Response r = dispatch(req);
+  if (observer_) observer_(routes_.count(req.path) ? req.path : "unmatched", r.status);
+  return r;
+}
+
+Response Router::dispatch(const Request& req) const {
   auto p = routes_.find(req.path);
   if (p == routes_.end()) {
     return error_response(404, 404, "No such endpoint: " + req.path.substr(0, 200) +

@@ -19,11 +19,17 @@ class Router {
  public:
   using Handler = std::function<Response(const Request&)>;
 
+  // Told of every answer: the route's path ("unmatched" for unknown paths) and the status.
+  using Observer = std::function<void(const std::string& route, int status)>;
+
   void add(const std::string& method, const std::string& path, Handler h);
+  void set_observer(Observer o) { observer_ = std::move(o); }
   Response route(const Request& req) const;
 
  private:
+  Response dispatch(const Request& req) const;
   std::map<std::string, std::map<std::string, Handler>> routes_;  // path -> method -> handler
+  Observer observer_;
 };
 
 // A JSON response with Content-Type application/json.

@@ -1,5 +1,7 @@
 #include "mcp/tool_registry.h"
 
+#include <chrono>
+
 #include "core/check.h"
 #include "json/json.h"
 
@@ -61,11 +63,19 @@ core::Result<ToolResult> ToolRegistry::call(std::string_view name,
   }
   static const rapidjson::Value kEmpty(rapidjson::kObjectType);
   const rapidjson::Value& args = (arguments == nullptr || arguments->IsNull()) ? kEmpty : *arguments;
+  const auto start = std::chrono::steady_clock::now();
+  ToolResult r;
   if (auto ok = it->second.schema->validate(args); !ok) {
-    return ToolResult::error("Invalid arguments for " + it->second.tool.name + ": " +
-                             ok.error().message);
+    r = ToolResult::error("Invalid arguments for " + it->second.tool.name + ": " +
+                          ok.error().message);
+  } else {
+    r = it->second.tool.handler(args);
   }
-  return it->second.tool.handler(args);
+  if (observer_) {
+    observer_(it->second.tool.name, r.is_error,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return r;
 }
 
 rapidjson::Document to_call_result(ToolResult r) {

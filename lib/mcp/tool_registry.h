@@ -2,6 +2,7 @@
 // before serving; afterwards every method is thread-safe (read-only).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,6 +19,10 @@ namespace shopmcp::mcp {
 
 class ToolRegistry {
  public:
+  // Told of every call of a known tool: its name, whether it was a tool error, and its duration.
+  using Observer = std::function<void(const std::string& tool, bool is_error, double seconds)>;
+  void set_observer(Observer o) { observer_ = std::move(o); }
+
   // Adds a tool; its name must be new and its input schema an object schema (bugs otherwise).
   void add(Tool tool);
 
@@ -38,6 +43,7 @@ class ToolRegistry {
   };
   std::map<std::string, Entry, std::less<>> tools_;
   std::vector<std::string> order_;  // registration order, for tools/list
+  Observer observer_;
 };
 
 // The result object of tools/call: {content:[{type:"text",text}], structuredContent?, isError?}.

@@ -20,6 +20,8 @@ constexpr std::pair<const char*, const char*> kEndpoints[] = {
     {"info", "GET /mcp/info"},
     {"stdio", "GET /mcp/stdio"},
     {"health", "GET /mcp/health"},
+    {"sse", "POST /mcp/sse"},
+    {"metrics", "GET /mcp/metrics"},
 };
 
 Value endpoints(Document::AllocatorType& a) {

@@ -8,7 +8,9 @@
 #include "core/clock.h"
 #include "http/router.h"
 #include "mcp/server.h"
+#include "metrics/metrics.h"
 #include "rpc/dispatcher.h"
+#include "sse/stream_hub.h"
 
 namespace shopmcp::transport {
 
@@ -18,9 +20,14 @@ struct Services {
   const rpc::Dispatcher* dispatcher = nullptr;
   const core::Clock* clock = nullptr;
   std::chrono::steady_clock::time_point started;
+  sse::StreamHub* hub = nullptr;             // the stream routes hand their streams to it
+  const metrics::Registry* metrics = nullptr;
 };
 
 void add_rest_routes(http::Router& router, const Services& s);
 void add_jsonrpc_route(http::Router& router, const Services& s);
+// POST /mcp/sse (the seed's SSE route) and GET /mcp/metrics.
+void add_seed_sse_route(http::Router& router, const Services& s);
+void add_metrics_route(http::Router& router, const Services& s);
 
 }  // namespace shopmcp::transport

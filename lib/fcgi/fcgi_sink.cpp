@@ -1,0 +1,50 @@
+#include "fcgi/fcgi_sink.h"
+
+#include <fcgiapp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace shopmcp::fcgi {
+
+FcgiSink::FcgiSink(std::unique_ptr<FCGX_Request> request) : request_(std::move(request)) {
+  timeval tv{};
+  tv.tv_usec = 250 * 1000;
+  setsockopt(request_->ipcFd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+FcgiSink::~FcgiSink() {
+  if (!finished_) finish();
+}
+
+int FcgiSink::fd() const { return request_->ipcFd; }
+
+int FcgiSink::write(std::string_view data) {
+  if (const int e = FCGX_GetError(request_->out); e != 0) return e > 0 ? e : EIO;
+  // Write only when the socket has room: a peer that does not read costs a failed attempt, never
+  // a stalled hub, and no partial frame is left behind.
+  pollfd p{request_->ipcFd, POLLOUT, 0};
+  const int ready = poll(&p, 1, 0);
+  if (ready < 0) return errno;
+  if (p.revents & (POLLERR | POLLHUP)) return EPIPE;
+  if (ready == 0) return EAGAIN;
+  if (FCGX_PutStr(data.data(), static_cast<int>(data.size()), request_->out) < 0 ||
+      FCGX_FFlush(request_->out) < 0) {
+    const int e = FCGX_GetError(request_->out);
+    return e > 0 ? e : EIO;
+  }
+  return 0;
+}
+
+void FcgiSink::finish() {
+  if (finished_) return;
+  finished_ = true;
+  // Detached: FCGX_Finish_r then closes at once instead of lingering (shutdown, then up to 2 s
+  // waiting for nginx to close first), which would hold the hub. Safe here because stdin was read
+  // to its end at hand-off, so no unread byte can turn the close into a reset.
+  FCGX_Detach(request_.get());
+  FCGX_Finish_r(request_.get());
+}
+
+}  // namespace shopmcp::fcgi

@@ -1,0 +1,15 @@
+// SSE wire format: events, comments and retry hints. Thread-safe (pure functions).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace shopmcp::sse {
+
+// "event: NAME\nid: ID\ndata: ...\n\n"; empty `event` or `id` are left out; every line of `data`
+// gets its own "data:" line (an empty `data` still yields one "data: " line).
+std::string event(std::string_view name, std::string_view data, std::string_view id = {});
+// ": text\n\n" — ignored by clients, keeps proxies and idle timers from closing the stream.
+std::string comment(std::string_view text);
+
+}  // namespace shopmcp::sse

@@ -1,0 +1,158 @@
+// StreamHub: owns every SSE stream after the worker hands it off. One thread watches all their
+// sockets with epoll (a client that leaves is seen at once), sends keepalives, enforces the
+// lifetime limit, writes queued frames, and closes each stream exactly once.
+// Thread-safe: adopt/enqueue/request_close/try_reserve from any thread; poll_once is called by the
+// hub's own thread (or by a test) and never concurrently with itself.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/mutex.h"
+#include "metrics/metrics.h"
+#include "sse/sink.h"
+
+namespace shopmcp::sse {
+
+enum class CloseReason {
+  kClientDisconnected,
+  kBrokenPipe,
+  kWriteFailures,
+  kTimeout,
+  kServerShutdown,
+  kSessionDeleted,
+  kError,
+};
+const char* to_string(CloseReason r);
+
+// What a Format may show about a stream.
+struct StreamView {
+  const std::string& connection_id;
+  std::int64_t uptime_seconds;
+  std::int64_t pings;
+  std::int64_t now_unix;
+  std::int64_t memory_usage;  // bytes resident now
+  std::int64_t memory_peak;   // bytes, peak resident
+};
+
+// The frames the hub itself writes on one kind of stream. Thread-safe (const, shared by streams).
+class Format {
+ public:
+  virtual ~Format() = default;
+  virtual std::string ping(const StreamView& s) const = 0;
+  // Sent when the lifetime limit is reached, before the close frame. May be empty.
+  virtual std::string timeout(const StreamView& s) const = 0;
+  // The last frame, when the peer can still read it. May be empty.
+  virtual std::string close(const StreamView& s, CloseReason reason) const = 0;
+};
+
+struct HubOptions {
+  std::chrono::milliseconds ping_interval{15000};
+  std::chrono::milliseconds max_connection_time{3600 * 1000};
+  int max_consecutive_failures = 3;
+  std::size_t max_streams = 10000;  // beyond it try_reserve() fails (callers answer 503)
+  std::size_t max_queued = 256;     // frames waiting on one stream; more closes it (kError)
+};
+
+// A stream being handed over: its first frames are already written.
+struct StreamInit {
+  std::string connection_id;  // unique; used by enqueue/request_close and the log
+  std::string route;          // for the log, e.g. "POST /mcp/sse"
+  std::shared_ptr<const Format> format;
+  std::int64_t frames = 0;  // written before hand-off
+  std::int64_t bytes = 0;
+};
+
+struct HubStats {
+  std::size_t open = 0;
+};
+
+class StreamHub {
+ public:
+  StreamHub(HubOptions options, const core::Clock& clock, metrics::Registry& metrics);
+  ~StreamHub();  // shutdown(), then finishes anything left
+  StreamHub(const StreamHub&) = delete;
+  StreamHub& operator=(const StreamHub&) = delete;
+
+  // Starts the hub's thread (production). Tests drive poll_once() themselves instead.
+  void start();
+
+  // Reserves a stream slot before the worker writes a stream's headers; false at the cap.
+  // Every successful reservation is consumed by adopt() or given back by release().
+  bool try_reserve();
+  void release();
+
+  // Takes ownership of an open stream (uses a reservation). Never fails: after shutdown the
+  // stream is closed at once with kServerShutdown.
+  void adopt(std::unique_ptr<Sink> sink, StreamInit init);
+
+  // Queues a frame for a stream. False if the stream is closed (or being closed) or its queue is
+  // full, in which case the stream is closed with kError — frames are never dropped silently.
+  bool enqueue(const std::string& connection_id, std::string frame);
+
+  // Asks for a stream to be closed (no-op if it is already closed).
+  void request_close(const std::string& connection_id, CloseReason reason);
+
+  // Closes every stream with kServerShutdown (close frames delivered where the peer reads), stops
+  // the thread; returns within about `budget`.
+  void shutdown(std::chrono::milliseconds budget);
+
+  // One round: takes new streams, frames and close requests, waits up to `max_wait` for socket
+  // events or the next timer, then closes hung-up streams and sends what is due.
+  void poll_once(std::chrono::milliseconds max_wait);
+
+  std::size_t open_streams() const;
+
+ private:
+  struct Stream;
+  using Key = std::uint64_t;
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  void run(std::stop_token stop);
+  void take_inbox();
+  void on_socket_event(Key key);
+  void fire_timers(TimePoint now);
+  void flush(Stream& s);
+  bool write_now(Stream& s, const std::string& frame);
+  bool close(Key key, CloseReason reason);
+  void close_all(CloseReason reason);
+  StreamView view(const Stream& s) const;
+  void wake();
+
+  const HubOptions options_;
+  const core::Clock& clock_;
+  metrics::Registry& metrics_;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+
+  // Shared with other threads.
+  mutable core::Mutex mu_;
+  std::vector<std::unique_ptr<Stream>> incoming_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, std::deque<std::string>> outbox_ GUARDED_BY(mu_);
+  std::vector<std::pair<std::string, CloseReason>> close_requests_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, Key> open_ids_ GUARDED_BY(mu_);
+  std::size_t reserved_ GUARDED_BY(mu_) = 0;  // reservations + open + incoming
+  bool shutting_down_ GUARDED_BY(mu_) = false;
+  bool drained_ GUARDED_BY(mu_) = false;
+  core::CondVar drained_cv_;
+
+  // Owned by the polling thread.
+  Key next_key_ = 1;
+  std::unordered_map<Key, std::unique_ptr<Stream>> streams_;
+  std::set<std::pair<TimePoint, Key>> pings_;
+  std::set<std::pair<TimePoint, Key>> deadlines_;
+  std::int64_t memory_usage_ = 0;
+  std::int64_t memory_peak_ = 0;
+
+  std::jthread thread_;  // last: stopped and joined before the members above go
+};
+
+}  // namespace shopmcp::sse

@@ -1,0 +1,138 @@
+// POST /mcp/sse, the seed's route: one JSON-RPC request (or none) answered as an SSE frame, then
+// keepalive pings until the client leaves or the lifetime ends; close last. Frames as the system we
+// replace sent them (welcome, response, error, ping, timeout, close).
+#include "core/clock.h"
+#include "core/ids.h"
+#include "json/json.h"
+#include "log/log.h"
+#include "sse/frame.h"
+#include "transport/routes.h"
+
+namespace shopmcp::transport {
+namespace {
+
+using rapidjson::Document;
+using rapidjson::Value;
+
+std::string data_event(const char* name, const Value& data, std::string_view id = {}) {
+  return sse::event(name, json::to_string(data), id);
+}
+
+class SeedFormat final : public sse::Format {
+ public:
+  std::string ping(const sse::StreamView& s) const override {
+    Document d(rapidjson::kObjectType);
+    auto& a = d.GetAllocator();
+    Value inner(rapidjson::kObjectType);
+    inner.AddMember("timestamp", s.now_unix, a);
+    inner.AddMember("ping_count", s.pings, a);
+    inner.AddMember("connection_id", json::str(s.connection_id, a), a);
+    inner.AddMember("uptime", s.uptime_seconds, a);
+    inner.AddMember("server_time", json::str(core::format_utc(s.now_unix), a), a);
+    inner.AddMember("memory_usage", s.memory_usage, a);
+    inner.AddMember("memory_peak", s.memory_peak, a);
+    d.AddMember("event", "ping", a);
+    d.AddMember("data", inner, a);
+    return data_event("ping", d);
+  }
+  std::string timeout(const sse::StreamView& s) const override {
+    Document d(rapidjson::kObjectType);
+    auto& a = d.GetAllocator();
+    d.AddMember("reason", "max_connection_time", a);
+    d.AddMember("connection_id", json::str(s.connection_id, a), a);
+    d.AddMember("uptime", s.uptime_seconds, a);
+    d.AddMember("timestamp", s.now_unix, a);
+    return data_event("timeout", d);
+  }
+  std::string close(const sse::StreamView& s, sse::CloseReason reason) const override {
+    Document d(rapidjson::kObjectType);
+    auto& a = d.GetAllocator();
+    d.AddMember("reason", rapidjson::StringRef(sse::to_string(reason)), a);
+    d.AddMember("connection_id", json::str(s.connection_id, a), a);
+    d.AddMember("timestamp", s.now_unix, a);
+    return data_event("close", d);
+  }
+};
+
+// The first frame: welcome for an empty body, else the answer to the one request in it.
+std::string first_frame(const Services& s, const http::Request& req, const std::string& conn_id) {
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    Document d(rapidjson::kObjectType);
+    auto& a = d.GetAllocator();
+    Value result(rapidjson::kObjectType);
+    result.AddMember("status", "connected", a);
+    result.AddMember("connection_id", json::str(conn_id, a), a);
+    result.AddMember("server", json::str(s.server->info().name, a), a);
+    result.AddMember("version", json::str(s.server->info().version, a), a);
+    d.AddMember("jsonrpc", "2.0", a);
+    d.AddMember("result", result, a);
+    d.AddMember("id", "welcome", a);
+    return data_event("welcome", d);
+  }
+  rpc::CallContext ctx;
+  ctx.request_id = req.id;
+  auto reply = s.dispatcher->handle_text(req.body, ctx);
+  if (!reply) return {};  // a notification: nothing to answer, pings follow
+  std::string id;
+  if (auto it = reply->FindMember("id"); it != reply->MemberEnd()) {
+    if (it->value.IsString()) id = it->value.GetString();
+    if (it->value.IsNumber()) id = json::to_string(it->value);
+  }
+  return data_event(reply->HasMember("error") ? "error" : "response", *reply, id);
+}
+
+}  // namespace
+
+void add_seed_sse_route(http::Router& router, const Services& s) {
+  auto format = std::make_shared<const SeedFormat>();
+  router.add("POST", "/mcp/sse", [s, format](const http::Request& req) {
+    if (!s.hub->try_reserve()) {
+      spdlog::warn("SSE connection refused: open-stream cap reached {{\"client_ip\":\"{}\"}}",
+                   req.remote_addr);
+      http::Response r = http::error_response(
+          503, 503, "Too many open streams; retry in a few seconds");
+      r.set_header("Retry-After", "5");
+      return r;
+    }
+    const std::string conn_id = "mcp_sse_" + core::random_hex(12);
+    spdlog::info(
+        "SSE Connection establishing {{\"connection_id\":\"{}\",\"client_ip\":\"{}\",\"user_agent\":\"{}\"}}",
+        conn_id, req.remote_addr, req.header("user-agent").value_or("").substr(0, 200));
+    http::Response r;
+    r.set_header("Content-Type", "text/event-stream; charset=utf-8");
+    r.set_header("Cache-Control", "no-cache, no-store, must-revalidate");
+    r.set_header("X-Accel-Buffering", "no");
+    r.set_header("Access-Control-Allow-Origin", "*");
+    r.set_header("Access-Control-Allow-Methods", "POST, GET, OPTIONS");
+    r.set_header("Access-Control-Allow-Headers",
+                 "Content-Type, Accept, Authorization, Cache-Control, Last-Event-ID");
+    try {
+      r.body = first_frame(s, req, conn_id);
+    } catch (...) {
+      s.hub->release();
+      throw;
+    }
+    sse::StreamInit init;
+    init.connection_id = conn_id;
+    init.route = "POST /mcp/sse";
+    init.format = format;
+    init.frames = r.body.empty() ? 0 : 1;
+    init.bytes = static_cast<std::int64_t>(r.body.size());
+    sse::StreamHub* hub = s.hub;
+    r.take_over = [hub, init = std::move(init)](std::unique_ptr<sse::Sink> sink) mutable {
+      hub->adopt(std::move(sink), std::move(init));
+    };
+    return r;
+  });
+}
+
+void add_metrics_route(http::Router& router, const Services& s) {
+  router.add("GET", "/mcp/metrics", [s](const http::Request&) {
+    http::Response r;
+    r.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    r.body = s.metrics->render();
+    return r;
+  });
+}
+
+}  // namespace shopmcp::transport
