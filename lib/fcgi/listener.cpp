@@ -38,7 +38,10 @@ core::Result<Listener> open_listener(const std::string& address, bool explicit_a
     path = address;  // HOST:PORT, as FCGX_OpenSocket takes it
   }
   errno = 0;
-  const int fd = FCGX_OpenSocket(path.c_str(), 1024);
+  // A deep backlog: after a restart every SSE client reconnects at once, and a full unix-socket
+  // backlog makes nginx fail those connects at once (502) instead of queueing them. The kernel
+  // caps it at net.core.somaxconn.
+  const int fd = FCGX_OpenSocket(path.c_str(), 65535);
   if (fd < 0) {
     return core::unavailable("cannot listen on " + address + ": " +
                              (errno != 0 ? std::strerror(errno) : "FCGX_OpenSocket failed"));

@@ -52,14 +52,16 @@ struct Options {
   bool drain = false;
 };
 
-long rss_kb(int pid) {
+// A numeric field of /proc/PID/status ("VmRSS:" in KB, "Threads:").
+long status_field(int pid, const char* field) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(f, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field));
   }
   return -1;
 }
+long rss_kb(int pid) { return status_field(pid, "VmRSS:"); }
 
 int open_fds(int pid) {
   int n = 0;
@@ -85,8 +87,8 @@ int connect_to(int port) {
   return fd;
 }
 
-// A blocking HTTP GET of the open-stream gauge from /mcp/metrics.
-long open_streams_gauge(int port) {
+// A blocking HTTP GET; returns the response, or "" when the connection failed.
+std::string http_get(int port, const char* path) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -94,18 +96,24 @@ long open_streams_gauge(int port) {
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0) {
     close(fd);
-    return -1;
+    return "";
   }
-  const char req[] = "GET /mcp/metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-  if (write(fd, req, sizeof req - 1) < 0) {
+  const std::string req = std::string("GET ") + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  if (write(fd, req.data(), req.size()) < 0) {
     close(fd);
-    return -1;
+    return "";
   }
   std::string body;
   char buf[8192];
   ssize_t n;
   while ((n = read(fd, buf, sizeof buf)) > 0) body.append(buf, static_cast<size_t>(n));
   close(fd);
+  return body;
+}
+
+// The open-stream gauge from /mcp/metrics.
+long open_streams_gauge(int port) {
+  const std::string body = http_get(port, "/mcp/metrics");
   const auto p = body.find("\nshopmcp_streams_open ");
   return p == std::string::npos ? -1 : std::atol(body.c_str() + p + 22);
 }
@@ -165,18 +173,6 @@ int main(int argc, char** argv) {
   const std::string req =
       "POST /mcp/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
       "Content-Length: 0\r\nConnection: close\r\n\r\n";
-  const auto t_open = Clock::now();
-  for (size_t i = 0; i < streams.size(); ++i) {
-    streams[i].fd = connect_to(o.port);
-    if (streams[i].fd < 0) {
-      std::fprintf(stderr, "sse_bench: connect %zu failed: %s\n", i, std::strerror(errno));
-      return 1;
-    }
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
-    ev.data.u64 = i;
-    epoll_ctl(ep, EPOLL_CTL_ADD, streams[i].fd, &ev);
-  }
   std::vector<bool> sent(streams.size(), false);
   std::vector<epoll_event> events(1024);
   auto pump = [&](int timeout_ms) {
@@ -211,8 +207,32 @@ int main(int argc, char** argv) {
       }
     }
   };
-  // Open everything, then hold for the duration.
-  while (ms_since(t_open) < o.duration * 1000) pump(50);
+  // Open the streams with at most 256 handshakes in flight (a ramp, not one burst), then hold
+  // them for the duration.
+  const auto t_open = Clock::now();
+  size_t opened = 0;
+  while (opened < streams.size()) {
+    size_t in_flight = 0;
+    for (size_t i = 0; i < opened; ++i) in_flight += !streams[i].headers_ok && !streams[i].eof;
+    while (in_flight < 256 && opened < streams.size()) {
+      Stream& s = streams[opened];
+      s.fd = connect_to(o.port);
+      if (s.fd < 0) {
+        std::fprintf(stderr, "sse_bench: connect %zu failed: %s\n", opened, std::strerror(errno));
+        return 1;
+      }
+      epoll_event ev{};
+      ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
+      ev.data.u64 = opened;
+      epoll_ctl(ep, EPOLL_CTL_ADD, s.fd, &ev);
+      ++opened;
+      ++in_flight;
+    }
+    pump(10);
+  }
+  std::printf("opened %zu streams in %.0f ms\n", opened, ms_since(t_open));
+  const auto t_hold = Clock::now();
+  while (ms_since(t_hold) < o.duration * 1000) pump(50);
   int ok = 0, failed = 0;
   std::vector<double> lateness;
   for (auto& s : streams) {
@@ -230,8 +250,20 @@ int main(int argc, char** argv) {
   if (o.app_pid) {
     std::printf("app RSS: %ld KB before, %ld KB with %d streams: %.1f KB per stream\n", rss_before,
                 rss_open, ok, ok ? static_cast<double>(rss_open - rss_before) / ok : 0.0);
-    std::printf("app fds: %d before, %d with streams open\n", fds_before, open_fds(o.app_pid));
+    std::printf("app fds: %d before, %d with streams open; app threads: %ld\n", fds_before,
+                open_fds(o.app_pid), status_field(o.app_pid, "Threads:"));
   }
+  // Short requests while every stream is open: the workers are free.
+  std::vector<double> req_ms;
+  for (int k = 0; k < 50; ++k) {
+    const auto t0 = Clock::now();
+    const std::string r = http_get(o.port, "/mcp/tools");
+    if (r.find("200 OK") == std::string::npos) ++failed;
+    req_ms.push_back(ms_since(t0));
+    pump(0);
+  }
+  std::printf("GET /mcp/tools with the streams open: p50 %.1f ms, p99 %.1f ms\n", pct(req_ms, 50),
+              pct(req_ms, 99));
 
   // Hang-ups, one at a time: close a client, then watch the open-stream gauge fall.
   std::vector<double> hangup;
