@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages shop-mcp needs to build, run and test, and only those missing:
+# a machine that has them all is left untouched (no apt-get update). Non-interactive; as root
+# directly, otherwise through sudo. The system nginx service is never started by the install.
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config                                 # toolchain
+  libfcgi-dev rapidjson-dev libspdlog-dev libsqlite3-dev   # libraries
+  doctest-dev                                               # unit tests
+  curl jq sqlite3 procps iproute2 ca-certificates           # scripts and integration tests
+  spawn-fcgi                                                # test: socket inherited on fd 0
+)
+# Any of these provides /usr/sbin/nginx; nginx-light is the smallest to add.
+nginx_flavours=(nginx nginx-light nginx-core nginx-full nginx-extras)
+
+installed() {
+  [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) == ii* ]]
+}
+
+command -v dpkg-query >/dev/null || {
+  echo "install-deps: dpkg-query not found: this script supports Debian 12 only" >&2
+  exit 1
+}
+
+missing=()
+for p in "${packages[@]}"; do
+  installed "$p" || missing+=("$p")
+done
+have_nginx=0
+for p in "${nginx_flavours[@]}"; do
+  installed "$p" && have_nginx=1
+done
+((have_nginx)) || missing+=(nginx-light)
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || {
+    echo "install-deps: not root and sudo not found; as root run: apt-get install ${missing[*]}" >&2
+    exit 1
+  }
+  sudo=(sudo)
+fi
+
+# Keep the packages' maintainer scripts from starting services (the system nginx above all):
+# invoke-rc.d asks /usr/sbin/policy-rc.d, and 101 means "action forbidden". Only a file we created
+# is removed afterwards; an existing policy is respected as it is.
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+remove_policy() {
+  if ((created_policy)); then
+    "${sudo[@]}" rm -f "$policy"
+  fi
+}
+trap remove_policy EXIT
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\n# Temporary, from shop-mcp deploy/install-deps.sh: start no services.\nexit 101\n' |
+    "${sudo[@]}" tee "$policy" >/dev/null
+  created_policy=1
+  "${sudo[@]}" chmod 0755 "$policy"
+fi
+
+echo "install-deps: installing ${missing[*]}"
+apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Use-Pty=0)
+"${apt[@]}" update
+"${apt[@]}" install --no-install-recommends "${missing[@]}"
+
+for p in "${missing[@]}"; do
+  installed "$p" || {
+    echo "install-deps: $p is still not installed" >&2
+    exit 1
+  }
+done
+echo "install-deps: done"
