@@ -78,7 +78,8 @@ lock_file logs/nginx.lock;
 error_log logs/error.log warn;
 
 events {
-    worker_connections 16384;
+    # Each SSE stream holds two connections in a worker: the client's and the FastCGI one.
+    worker_connections $nofile;
 }
 
 http {

@@ -11,6 +11,7 @@
 #                                                  to its command line. Set before the call:
 #                                                  STACK_NGINX_BODY_MAX=8m  nginx client_max_body_size
 #                                                  STACK_FD0=1  app gets its socket on fd 0 (spawn-fcgi)
+#                                                  STACK_NGINX_WORKERS=N  nginx worker processes
 #   stop_stack, app_pid, nginx_pid, base_url, db_path, sock_path, app_log, t_track PID
 #   request METHOD PATH [curl args]  -> RESP_STATUS RESP_BODY RESP_CT RESP_HEADERS
 #   get PATH, post_json PATH JSON [curl args], rpc JSON, call_tool NAME ARGS_JSON, tool_json
@@ -311,7 +312,8 @@ start_stack() {
   # bind, so a bind failure means: pick another port and try again.
   for ((tries = 1; ; tries++)); do
     STACK_PORT=$(shopmcp_free_port)
-    shopmcp_nginx_prefix "$T_DIR/nginx" "$STACK_PORT" "$upstream" "${STACK_NGINX_BODY_MAX:-}"
+    shopmcp_nginx_prefix "$T_DIR/nginx" "$STACK_PORT" "$upstream" "${STACK_NGINX_BODY_MAX:-}" \
+      "${STACK_NGINX_WORKERS:-1}"
     : >"$T_DIR/nginx/logs/error.log"
     shopmcp_nginx_check "$T_DIR/nginx"
     shopmcp_nginx_cmd "$T_DIR/nginx"
