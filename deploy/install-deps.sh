@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake make pkg-config                                 # toolchain
+  clang libclang-rt-14-dev                                  # CI: TSan + -Wthread-safety build
   libfcgi-dev rapidjson-dev libspdlog-dev libsqlite3-dev   # libraries
   doctest-dev                                               # unit tests
   curl jq sqlite3 procps iproute2 ca-certificates           # scripts and integration tests
