@@ -116,6 +116,19 @@ mcp::ToolResult store_failure(const char* tool, const core::Error& e) {
                                 ": the shop's data could not be read right now; try again shortly");
 }
 
+mcp::Tool make_tool(const char* name, const char* title, const char* description,
+                    rapidjson::Document input_schema, const char* output_schema, RunFn run,
+                    store::Store& store) {
+  mcp::Tool t;
+  t.name = name;
+  t.title = title;
+  t.description = description;
+  t.input_schema = std::move(input_schema);
+  t.output_schema = schema_literal(output_schema);
+  t.handler = [run, &store](const rapidjson::Value& args) { return run(store, args); };
+  return t;
+}
+
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
 }  // namespace shopmcp::shop

@@ -3,11 +3,11 @@
 // Thread-safe (pure functions).
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include <rapidjson/document.h>
 
 #include "core/result.h"
 #include "mcp/tool.h"
@@ -39,6 +39,12 @@ rapidjson::Document order_filter_schema(const char* text);
 // The tool error for bad arguments, and the one for a store failure (details go to the log only).
 mcp::ToolResult invalid_arguments(const char* tool, const core::Error& e);
 mcp::ToolResult store_failure(const char* tool, const core::Error& e);
+
+// A tool definition whose handler runs `run` on `store` (which must outlive the tool).
+using RunFn = mcp::ToolResult (*)(store::Store&, const rapidjson::Value&);
+mcp::Tool make_tool(const char* name, const char* title, const char* description,
+                    rapidjson::Document input_schema, const char* output_schema, RunFn run,
+                    store::Store& store);
 
 // Money for output: rounded to 2 decimals.
 double round2(double v);

@@ -87,19 +87,14 @@ mcp::ToolResult run(store::Store& store, const rapidjson::Value& args) {
 }  // namespace
 
 mcp::Tool get_customer_stats_tool(store::Store& store) {
-  mcp::Tool t;
-  t.name = "get_customer_stats";
-  t.title = "Customer statistics";
-  t.description =
+  return make_tool(
+      "get_customer_stats", "Customer statistics",
       "Per-customer order statistics, highest total spent first: number of orders, total spent, "
       "average order amount, first and last order time; plus overall figures (unique customers, "
       "orders, revenue, average order value) under the same filters. Filter by customer name "
       "(case-insensitive substring), status and date range (UTC days, inclusive). Money in HKD, "
-      "rounded to 2 decimals.";
-  t.input_schema = order_filter_schema(kInput);
-  t.output_schema = schema_literal(kOutput);
-  t.handler = [&store](const rapidjson::Value& args) { return run(store, args); };
-  return t;
+      "rounded to 2 decimals.",
+      order_filter_schema(kInput), kOutput, run, store);
 }
 
 }  // namespace shopmcp::shop

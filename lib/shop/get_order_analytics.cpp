@@ -47,9 +47,9 @@ constexpr const char* kOutput = R"json({
   }
 })json";
 
-constexpr const char* kMonthNames[] = {"January", "February", "March",     "April",
-                                       "May",     "June",     "July",      "August",
-                                       "September", "October", "November", "December"};
+constexpr const char* kMonthNames[] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
 
 mcp::ToolResult run(store::Store& store, const rapidjson::Value& args) {
   store::OrderFilter f;
@@ -77,10 +77,9 @@ mcp::ToolResult run(store::Store& store, const rapidjson::Value& args) {
       case store::Grouping::kMonthly:
         row.AddMember("year", r.year, a);
         row.AddMember("month", r.month, a);
-        row.AddMember("month_name",
-                      rapidjson::StringRef(r.month >= 1 && r.month <= 12 ? kMonthNames[r.month - 1]
-                                                                         : ""),
-                      a);
+        row.AddMember(
+            "month_name",
+            rapidjson::StringRef(r.month >= 1 && r.month <= 12 ? kMonthNames[r.month - 1] : ""), a);
         break;
       case store::Grouping::kStatus:
         row.AddMember("status", json::str(r.status, a), a);
@@ -106,17 +105,12 @@ mcp::ToolResult run(store::Store& store, const rapidjson::Value& args) {
 }  // namespace
 
 mcp::Tool get_order_analytics_tool(store::Store& store) {
-  mcp::Tool t;
-  t.name = "get_order_analytics";
-  t.title = "Order analytics";
-  t.description =
+  return make_tool(
+      "get_order_analytics", "Order analytics",
       "Order analytics grouped by day (default), month, status or product: order count, revenue "
       "and average order value (HKD, 2 decimals), plus unique customers (day, month, status) or "
-      "units sold (product). Filter by status and date range (UTC days, inclusive).";
-  t.input_schema = order_filter_schema(kInput);
-  t.output_schema = schema_literal(kOutput);
-  t.handler = [&store](const rapidjson::Value& args) { return run(store, args); };
-  return t;
+      "units sold (product). Filter by status and date range (UTC days, inclusive).",
+      order_filter_schema(kInput), kOutput, run, store);
 }
 
 }  // namespace shopmcp::shop

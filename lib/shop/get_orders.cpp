@@ -54,7 +54,8 @@ mcp::ToolResult run(store::Store& store, const rapidjson::Value& args) {
   f.transaction_id = opt_string(args, "transaction_id");
   f.customer_name = opt_string(args, "customer_name");
   f.product_name = opt_string(args, "product_name");
-  if (auto ok = read_dates_and_status(args, &f); !ok) return invalid_arguments("get_orders", ok.error());
+  if (auto ok = read_dates_and_status(args, &f); !ok)
+    return invalid_arguments("get_orders", ok.error());
   if (auto ok = read_bounds(args, "min_amount", "max_amount", &f.min_amount, &f.max_amount); !ok) {
     return invalid_arguments("get_orders", ok.error());
   }
@@ -86,18 +87,13 @@ mcp::ToolResult run(store::Store& store, const rapidjson::Value& args) {
 }  // namespace
 
 mcp::Tool get_orders_tool(store::Store& store) {
-  mcp::Tool t;
-  t.name = "get_orders";
-  t.title = "Find orders";
-  t.description =
+  return make_tool(
+      "get_orders", "Find orders",
       "Look up the shop's orders, newest first. Filter by transaction id, customer name or product "
       "name (case-insensitive substrings), status, amount range (HKD) and date range (UTC days, "
       "inclusive). Returns the matching orders with customer, product, quantity, amount, status "
-      "and timestamps; total is the number of orders returned (at most limit).";
-  t.input_schema = order_filter_schema(kInput);
-  t.output_schema = schema_literal(kOutput);
-  t.handler = [&store](const rapidjson::Value& args) { return run(store, args); };
-  return t;
+      "and timestamps; total is the number of orders returned (at most limit).",
+      order_filter_schema(kInput), kOutput, run, store);
 }
 
 }  // namespace shopmcp::shop

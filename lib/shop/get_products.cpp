@@ -85,17 +85,12 @@ mcp::ToolResult run(store::Store& store, const rapidjson::Value& args) {
 }  // namespace
 
 mcp::Tool get_products_tool(store::Store& store) {
-  mcp::Tool t;
-  t.name = "get_products";
-  t.title = "Find products";
-  t.description =
+  return make_tool(
+      "get_products", "Find products",
       "List the shop's products ordered by name. Filter by name or category (case-insensitive "
       "substrings), price range (HKD) and minimum stock. Returns id, name, description, price, "
-      "stock quantity, category and timestamps.";
-  t.input_schema = schema_literal(kInput);
-  t.output_schema = schema_literal(kOutput);
-  t.handler = [&store](const rapidjson::Value& args) { return run(store, args); };
-  return t;
+      "stock quantity, category and timestamps.",
+      schema_literal(kInput), kOutput, run, store);
 }
 
 }  // namespace shopmcp::shop
