@@ -113,7 +113,6 @@ void WorkerPool::run(std::stop_token stop) {
     return r;
   };
   std::unique_ptr<FCGX_Request> owned = fresh_request();
-  static std::atomic<std::uint64_t> next_id{1};
   while (!stop.stop_requested()) {
     FCGX_Request& req = *owned;
     int rc = 0;
@@ -129,7 +128,7 @@ void WorkerPool::run(std::stop_token stop) {
       continue;
     }
     const auto start = std::chrono::steady_clock::now();
-    const std::string id = "r" + std::to_string(next_id.fetch_add(1));
+    const std::string id = "r" + std::to_string(next_request_id_.fetch_add(1));
     http::Request hr = request_from_params(req.envp);
     const char* cl = FCGX_GetParam("CONTENT_LENGTH", req.envp);
     const std::int64_t content_length = (cl && *cl) ? std::atoll(cl) : -1;

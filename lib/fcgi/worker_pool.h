@@ -44,6 +44,7 @@ class WorkerPool {
   core::Mutex accept_mu_;  // serializes FCGX_Accept_r
   std::atomic<bool> stopping_{false};
   std::atomic<std::int64_t> served_{0};
+  std::atomic<std::uint64_t> next_request_id_{1};  // ids for log lines: r1, r2, ...
   std::vector<std::jthread> workers_;
 };
 
