@@ -100,6 +100,19 @@ for how in TERM KILL; do
 done
 assert_eq "open-stream gauge back to 0" 0 "$(gauge)"
 
+echo "# /mcp/metrics: requests by route and status, tool calls by tool and outcome with latency"
+call_tool get_orders '{"limit":2}'
+call_tool get_orders '{"limit":0}'
+get /mcp/metrics
+assert_ct '^text/plain'
+assert_contains "tool calls counted as ok" "$RESP_BODY" 'shopmcp_tool_calls_total{tool="get_orders",outcome="ok"} 1'
+assert_contains "tool errors counted apart" "$RESP_BODY" 'shopmcp_tool_calls_total{tool="get_orders",outcome="error"} 1'
+assert_contains "tool latency histogram" "$RESP_BODY" 'shopmcp_tool_call_seconds_count{tool="get_orders"} 2'
+assert_contains "requests by route and status" "$RESP_BODY" 'shopmcp_http_requests_total{route="/mcp/tools/call",status="200"} 2'
+# Closed so far: 1 by its lifetime; 3 short curls and the TERM and KILL clients left.
+assert_eq "streams closed by reason: timeout" 1 "$(closed_count timeout)"
+assert_eq "streams closed by reason: client_disconnected" 5 "$(closed_count client_disconnected)"
+
 echo "# the open-stream cap: beyond it 503 with Retry-After"
 stop_stack
 start_stack SHOP_MCP_PING_INTERVAL=1 SHOP_MCP_MAX_STREAMS=2
