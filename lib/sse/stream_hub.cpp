@@ -132,13 +132,11 @@ void StreamHub::adopt(std::unique_ptr<Sink> sink, StreamInit init) {
     wake();
     return;
   }
-  // The hub has already drained: close this late stream here, the same way.
+  // The hub has already drained: close this late stream here, the same way. Nothing else knows
+  // of it, so this thread may touch it.
   const StreamView v{s->init.connection_id, 0, 0, s->opened_unix, 0, 0};
-  const std::string frame = s->init.format->close(v, CloseReason::kServerShutdown);
-  if (!frame.empty()) (void)s->sink->write(frame);
-  s->sink->finish();
-  metrics_.streams_open.add(-1);
-  metrics_.streams_closed.with({to_string(CloseReason::kServerShutdown)}).inc();
+  write_last(*s, s->init.format->close(v, CloseReason::kServerShutdown));
+  end(*s, CloseReason::kServerShutdown);
   core::MutexLock l(&mu_);
   --reserved_;
 }
@@ -264,6 +262,13 @@ bool StreamHub::write_now(Stream& s, const std::string& frame) {
   return false;
 }
 
+void StreamHub::write_last(Stream& s, const std::string& frame) {
+  if (!frame.empty() && s.sink->write(frame) == 0) {
+    s.init.frames += 1;
+    s.init.bytes += static_cast<std::int64_t>(frame.size());
+  }
+}
+
 void StreamHub::flush(Stream& s) {
   const Key key = s.key;
   while (!s.pending.empty()) {
@@ -293,11 +298,7 @@ void StreamHub::fire_timers(TimePoint now) {
     }
     Stream& s = *it->second;
     spdlog::info("SSE connection timeout {{\"connection_id\":\"{}\"}}", s.init.connection_id);
-    const std::string frame = s.init.format->timeout(view(s));
-    if (frame.empty() || s.sink->write(frame) == 0) {
-      s.init.frames += frame.empty() ? 0 : 1;
-      s.init.bytes += static_cast<std::int64_t>(frame.size());
-    }
+    write_last(s, s.init.format->timeout(view(s)));
     close(key, CloseReason::kTimeout);
   }
   bool memory_read = false;
@@ -343,23 +344,23 @@ bool StreamHub::close(Key key, CloseReason reason) {
     --reserved_;
   }
   if (reason != CloseReason::kClientDisconnected && reason != CloseReason::kBrokenPipe) {
-    const std::string frame = s->init.format->close(view(*s), reason);
-    if (!frame.empty() && s->sink->write(frame) == 0) {
-      s->init.frames += 1;
-      s->init.bytes += static_cast<std::int64_t>(frame.size());
-    }
+    write_last(*s, s->init.format->close(view(*s), reason));
   }
-  s->sink->finish();
+  end(*s, reason);
+  return true;
+}
+
+void StreamHub::end(Stream& s, CloseReason reason) {
+  s.sink->finish();
   const auto uptime_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.steady_now() - s->opened).count();
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.steady_now() - s.opened).count();
   spdlog::info(
       "SSE connection closed {{\"connection_id\":\"{}\",\"reason\":\"{}\",\"route\":\"{}\","
       "\"uptime_ms\":{},\"pings\":{},\"frames\":{},\"bytes\":{}}}",
-      s->init.connection_id, to_string(reason), s->init.route, uptime_ms, s->pings,
-      s->init.frames, s->init.bytes);
+      s.init.connection_id, to_string(reason), s.init.route, uptime_ms, s.pings, s.init.frames,
+      s.init.bytes);
   metrics_.streams_open.add(-1);
   metrics_.streams_closed.with({to_string(reason)}).inc();
-  return true;
 }
 
 void StreamHub::close_all(CloseReason reason) {

@@ -122,7 +122,11 @@ class StreamHub {
   void fire_timers(TimePoint now);
   void flush(Stream& s);
   bool write_now(Stream& s, const std::string& frame);
+  // A best-effort frame before a close (timeout, close): counted when written, never retried.
+  void write_last(Stream& s, const std::string& frame);
   bool close(Key key, CloseReason reason);
+  // The end every close shares: FCGX_Finish_r (via the sink), the log line, the counters.
+  void end(Stream& s, CloseReason reason);
   void close_all(CloseReason reason);
   StreamView view(const Stream& s) const;
   void wake();
