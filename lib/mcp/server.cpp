@@ -57,21 +57,12 @@ rapidjson::Document Server::tools_list() const {
 }
 
 rpc::Outcome Server::on_tools_call(const rapidjson::Value& params, rpc::CallContext& ctx) const {
-  if (!params.IsObject()) return rpc::invalid_params("tools/call: params must be an object");
-  auto name = json::get_string(params, "name");
-  if (!name) return rpc::invalid_params("tools/call: " + name.error().message);
-  if (!name->has_value()) return rpc::invalid_params("tools/call: \"name\" is required");
-  const rapidjson::Value* args = nullptr;
-  if (auto it = params.FindMember("arguments"); it != params.MemberEnd()) {
-    if (!it->value.IsObject() && !it->value.IsNull()) {
-      return rpc::invalid_params("tools/call: \"arguments\" must be an object");
-    }
-    args = &it->value;
-  }
+  auto call = read_tool_call(params);
+  if (!call) return rpc::invalid_params("tools/call: " + call.error().message);
   const auto start = std::chrono::steady_clock::now();
-  auto r = tools_.call(**name, args);
+  auto r = tools_.call(call->name, call->arguments);
   if (!r) return rpc::invalid_params(r.error().message);
-  spdlog::debug("tool call: request={} tool={} is_error={} ms={}", ctx.request_id, **name,
+  spdlog::debug("tool call: request={} tool={} is_error={} ms={}", ctx.request_id, call->name,
                 r->is_error,
                 std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - start)

@@ -78,6 +78,23 @@ core::Result<ToolResult> ToolRegistry::call(std::string_view name,
   return r;
 }
 
+core::Result<ToolCall> read_tool_call(const rapidjson::Value& params) {
+  if (!params.IsObject()) return core::invalid_argument("params must be an object");
+  auto name = json::get_string(params, "name");
+  if (!name) return name.error();
+  if (!name->has_value() || (*name)->empty()) {
+    return core::invalid_argument("\"name\" is required: the tool to call (see tools/list)");
+  }
+  ToolCall call{std::move(**name), nullptr};
+  if (auto it = params.FindMember("arguments"); it != params.MemberEnd()) {
+    if (!it->value.IsObject() && !it->value.IsNull()) {
+      return core::invalid_argument("\"arguments\" must be an object");
+    }
+    call.arguments = &it->value;
+  }
+  return call;
+}
+
 rapidjson::Document to_call_result(ToolResult r) {
   rapidjson::Document d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();

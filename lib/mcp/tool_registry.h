@@ -46,6 +46,16 @@ class ToolRegistry {
   Observer observer_;
 };
 
+// What a tools/call names: the tool and its arguments (nullptr when absent or null; points into
+// the params it was read from).
+struct ToolCall {
+  std::string name;
+  const rapidjson::Value* arguments = nullptr;
+};
+// Reads {name, arguments?}: name a non-empty string, arguments an object or null. The error
+// message says which member is wrong.
+core::Result<ToolCall> read_tool_call(const rapidjson::Value& params);
+
 // The result object of tools/call: {content:[{type:"text",text}], structuredContent?, isError?}.
 rapidjson::Document to_call_result(ToolResult r);
 

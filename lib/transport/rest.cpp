@@ -46,20 +46,9 @@ http::Response initialize(const Services& s, const http::Request& req) {
 http::Response tools_call(const Services& s, const http::Request& req) {
   auto body = http::json_object_body(req, /*empty_ok=*/false);
   if (body.response) return *body.response;
-  auto name = json::get_string(*body.body, "name");
-  if (!name) return http::error_response(400, -32602, name.error().message);
-  if (!name->has_value() || (*name)->empty()) {
-    return http::error_response(400, -32602,
-                                "\"name\" is required: the tool to call (see GET /mcp/tools)");
-  }
-  const Value* args = nullptr;
-  if (auto it = body.body->FindMember("arguments"); it != body.body->MemberEnd()) {
-    if (!it->value.IsObject() && !it->value.IsNull()) {
-      return http::error_response(400, -32602, "\"arguments\" must be an object");
-    }
-    args = &it->value;
-  }
-  auto result = s.server->tools().call(**name, args);
+  auto call = mcp::read_tool_call(*body.body);
+  if (!call) return http::error_response(400, -32602, call.error().message);
+  auto result = s.server->tools().call(call->name, call->arguments);
   if (!result) return http::error_response(404, -32602, result.error().message);
   return http::json_response(200, mcp::to_call_result(std::move(result).value()));
 }
