@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "core/clock.h"
 #include "fcgi/listener.h"
 #include "fcgi/worker_pool.h"
+#include "http/guard.h"
 #include "http/router.h"
 #include "log/log.h"
 #include "mcp/server.h"
@@ -24,6 +26,7 @@
 #include "sse/stream_hub.h"
 #include "store/sqlite_store.h"
 #include "transport/routes.h"
+#include "transport/session.h"
 
 namespace {
 
@@ -111,9 +114,27 @@ int run(const shopmcp::config::Config& cfg) {
   router.set_observer([&metrics](const std::string& route, int status) {
     metrics.requests.with({route, std::to_string(status)}).inc();
   });
-  transport::Services services{&server, &dispatcher, &clock, clock.steady_now(), &hub, &metrics};
+  transport::SessionOptions session_options;
+  session_options.max_sessions = static_cast<std::size_t>(cfg.max_sessions);
+  session_options.idle_timeout = std::chrono::seconds(cfg.session_idle_timeout);
+  session_options.client_request_timeout = std::chrono::seconds(cfg.client_request_timeout);
+  session_options.max_waiting_calls = std::max(1, cfg.threads / 2);
+  transport::SessionTable sessions(session_options, hub, server, clock, metrics);
+  sessions.start();
+
+  http::GuardOptions guard_options;
+  guard_options.allowed_hosts = cfg.allowed_hosts;
+  guard_options.allowed_origins = cfg.allowed_origins;
+  guard_options.auth_token = cfg.auth_token;
+  guard_options.public_paths = {"/mcp/health"};
+  const http::Guard guard(guard_options);
+  router.set_guard([&guard](const http::Request& req) { return guard.check(req); });
+
+  transport::Services services{&server, &dispatcher, &clock,    clock.steady_now(),
+                               &hub,    &metrics,    &sessions};
   transport::add_rest_routes(router, services);
-  transport::add_jsonrpc_route(router, services);
+  transport::add_streamable_http_routes(router, services);
+  transport::add_legacy_sse_routes(router, services);
   transport::add_seed_sse_route(router, services);
   transport::add_metrics_route(router, services);
 
@@ -134,6 +155,8 @@ int run(const shopmcp::config::Config& cfg) {
                sig == SIGTERM ? "SIGTERM" : "SIGINT", hub.open_streams());
   const auto drain_start = clock.steady_now();
   pool.stop();
+  sessions.stop();
+  sessions.close_all();  // calls waiting on a client return at once
   hub.shutdown(std::chrono::milliseconds(1500));
   pool.join();
   spdlog::info("drained in {} ms",

@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include <charconv>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <sstream>
@@ -53,6 +54,44 @@ std::function<std::string(Config&)> show(T Config::*field) {
     o << c.*field;
     return o.str();
   };
+}
+
+// "a, b,c" -> {"a","b","c"}; empty items are dropped.
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream in(s);
+  while (std::getline(in, item, ',')) {
+    const auto b = item.find_first_not_of(" \t");
+    if (b == std::string::npos) continue;
+    out.push_back(item.substr(b, item.find_last_not_of(" \t") - b + 1));
+  }
+  return out;
+}
+
+std::function<std::string(Config&)> show_list(std::vector<std::string> Config::*field) {
+  return [=](Config& c) {
+    std::string out;
+    for (const auto& v : c.*field) out += (out.empty() ? "" : ",") + v;
+    return out.empty() ? std::string("none") : out;
+  };
+}
+
+Result<void> set_token(Config& c, const std::string& token, const char* source) {
+  std::string t = token;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+  if (t.size() < 16) {
+    return core::invalid_argument(std::string("the token ") + source +
+                                  " must be at least 16 characters");
+  }
+  for (unsigned char ch : t) {
+    if (ch < 0x21 || ch > 0x7e) {
+      return core::invalid_argument(std::string("the token ") + source +
+                                    " must be visible ASCII without spaces");
+    }
+  }
+  c.auth_token = t;
+  return {};
 }
 
 Result<void> check_listen(const std::string& s) {
@@ -129,6 +168,46 @@ const std::vector<Option>& options() {
       {"max-streams", "SHOP_MCP_MAX_STREAMS", "N",
        "open SSE streams at most; more get 503 with Retry-After", show(&Config::max_streams),
        int_setter(&Config::max_streams, 1, 1'000'000, "an integer")},
+      {"session-idle-timeout", "SHOP_MCP_SESSION_IDLE_TIMEOUT", "SECONDS",
+       "an MCP session with no open stream and no request for this long is ended",
+       show(&Config::session_idle_timeout),
+       int_setter(&Config::session_idle_timeout, 1, 7 * 86400, "seconds")},
+      {"max-sessions", "SHOP_MCP_MAX_SESSIONS", "N",
+       "MCP sessions at most (idle ones are reclaimed first); beyond it 503",
+       show(&Config::max_sessions), int_setter(&Config::max_sessions, 1, 1'000'000, "an integer")},
+      {"client-request-timeout", "SHOP_MCP_CLIENT_REQUEST_TIMEOUT", "SECONDS",
+       "how long a tool waits for the client to answer its request (sampling, elicitation)",
+       show(&Config::client_request_timeout),
+       int_setter(&Config::client_request_timeout, 1, 3600, "seconds")},
+      {"allowed-hosts", "SHOP_MCP_ALLOWED_HOSTS", "LIST",
+       "Host header values accepted besides localhost, 127.0.0.1 and [::1] (comma-separated, "
+       "e.g. shop.example.com; '*' = any); others get 403",
+       show_list(&Config::allowed_hosts),
+       [](Config& c, const std::string& s) -> Result<void> {
+         c.allowed_hosts = split_list(s);
+         return {};
+       }},
+      {"allowed-origins", "SHOP_MCP_ALLOWED_ORIGINS", "LIST",
+       "Origin header values accepted besides http(s)://localhost, 127.0.0.1 and [::1] "
+       "(comma-separated, e.g. https://shop.example.com; '*' = any); others get 403",
+       show_list(&Config::allowed_origins),
+       [](Config& c, const std::string& s) -> Result<void> {
+         c.allowed_origins = split_list(s);
+         return {};
+       }},
+      {"auth-token-file", "SHOP_MCP_AUTH_TOKEN_FILE", "PATH",
+       "file holding the bearer token every request must carry (Authorization: Bearer ...); "
+       "SHOP_MCP_AUTH_TOKEN sets it directly. Unset: no token",
+       nullptr,
+       [](Config& c, const std::string& path) -> Result<void> {
+         std::ifstream in(path);
+         if (!in) return core::invalid_argument("cannot read '" + path + "'");
+         std::stringstream buf;
+         buf << in.rdbuf();
+         return set_token(c, buf.str(), "in the file");
+       }},
+      {"auth-token", "SHOP_MCP_AUTH_TOKEN", nullptr, nullptr, nullptr,
+       [](Config& c, const std::string& s) -> Result<void> { return set_token(c, s, "value"); }},
       {"seed-orders", "SHOP_MCP_SEED_ORDERS", "N", "orders generated when the database is new",
        show(&Config::seed_orders),
        int_setter(&Config::seed_orders, 0, 100'000'000, "an integer")},
@@ -185,7 +264,7 @@ Result<Config> parse(const std::vector<std::string>& args, EnvLookup env) {
     }
     const Option* opt = nullptr;
     for (const Option& o : options()) {
-      if (name == o.flag) opt = &o;
+      if (name == o.flag && o.help != nullptr) opt = &o;  // help-less options are env-only
     }
     if (opt == nullptr) return core::invalid_argument("--" + name + ": unknown option (see --help)");
     if (opt->meta == nullptr) {
@@ -208,6 +287,7 @@ std::string help_text() {
        "Every option can also be set by its environment variable; flags win.\n\n";
   Config defaults;
   for (const Option& opt : options()) {
+    if (opt.help == nullptr) continue;
     std::string left = std::string("--") + opt.flag + (opt.meta ? std::string(" ") + opt.meta : "");
     o << "  " << left;
     if (left.size() < 32) o << std::string(32 - left.size(), ' ');

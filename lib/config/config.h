@@ -24,6 +24,14 @@ struct Config {
   int max_connection_time = 3600;     // seconds
   int max_consecutive_failures = 3;
   int max_streams = 10000;            // open SSE streams; beyond it 503 + Retry-After
+  int session_idle_timeout = 1800;    // seconds a session without streams or requests lives
+  int max_sessions = 10000;           // MCP sessions at most; beyond it initialize gets 503
+  int client_request_timeout = 60;    // seconds a tool waits for the client (sampling, ...)
+  // Host and Origin values accepted besides the loopback names (localhost, 127.0.0.1, [::1]);
+  // hosts without a port match any port. "*" accepts any.
+  std::vector<std::string> allowed_hosts;
+  std::vector<std::string> allowed_origins;
+  std::string auth_token;             // bearer token required on every route; "" = none
   std::int64_t seed_orders = 500;     // orders created when the database is new
   std::uint64_t seed_value = 20240101;
   bool init_only = false;             // create/migrate/seed the database, then exit

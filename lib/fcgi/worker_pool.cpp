@@ -5,8 +5,10 @@
 #include <chrono>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <string>
 
+#include "core/check.h"
 #include "fcgi/fcgi_sink.h"
 #include "fcgi/listener.h"
 #include "log/log.h"
@@ -78,6 +80,41 @@ bool write_response(FCGX_Stream* out, const http::Response& resp, bool head) {
   return FCGX_FFlush(out) == 0;
 }
 
+// The fcgi side of http::Upgrader for one accepted request: writes the head, then moves the
+// FCGX_Request into an FcgiSink for the new owner and gives the worker a fresh one.
+class StreamStarter final : public http::Upgrader {
+ public:
+  StreamStarter(std::unique_ptr<FCGX_Request>& owned, std::function<std::unique_ptr<FCGX_Request>()> fresh,
+                const std::string& id, bool head_only)
+      : owned_(owned), fresh_(std::move(fresh)), id_(id), head_only_(head_only) {}
+
+  void start_stream(http::Response head) override {
+    MCP_CHECK(!used_ && head.take_over);
+    used_ = true;
+    FCGX_Request& req = *owned_;
+    if (!write_response(req.out, head, head_only_)) {
+      spdlog::info("request: id={} client went away before the stream started (errno {})", id_,
+                   FCGX_GetError(req.out));
+    }
+    // Consume the rest of stdin (its end record) so the socket only turns readable again when
+    // nginx closes it; then the stream, and this request, belong to the new owner.
+    char drain[4096];
+    while (FCGX_GetStr(drain, sizeof drain, req.in) > 0) {
+    }
+    auto sink = std::make_unique<FcgiSink>(std::move(owned_));
+    owned_ = fresh_();
+    head.take_over(std::move(sink));
+  }
+  bool used() const { return used_; }
+
+ private:
+  std::unique_ptr<FCGX_Request>& owned_;
+  std::function<std::unique_ptr<FCGX_Request>()> fresh_;
+  const std::string& id_;
+  const bool head_only_;
+  bool used_ = false;
+};
+
 }  // namespace
 
 WorkerPool::WorkerPool(int listen_fd, PoolOptions options, const http::Router& router)
@@ -132,6 +169,7 @@ void WorkerPool::run(std::stop_token stop) {
     http::Request hr = request_from_params(req.envp);
     const char* cl = FCGX_GetParam("CONTENT_LENGTH", req.envp);
     const std::int64_t content_length = (cl && *cl) ? std::atoll(cl) : -1;
+    StreamStarter starter(owned, fresh_request, id, hr.method == "HEAD");
     http::Response resp;
     try {
       if (!read_body(req.in, content_length, options_.body_limit, &hr.body)) {
@@ -140,30 +178,39 @@ void WorkerPool::run(std::stop_token stop) {
                                         std::to_string(options_.body_limit) + " bytes");
       } else {
         hr.id = id;
+        hr.upgrader = &starter;
         resp = router_.route(hr);
       }
     } catch (const std::exception& e) {
       spdlog::error("request failed: id={} {} {} error={}", id, hr.method, hr.path, e.what());
       resp = http::error_response(500, -32603, "Internal error");
     }
-    if (!write_response(req.out, resp, hr.method == "HEAD")) {
-      spdlog::info("request: id={} client went away before the answer was written (errno {})", id,
-                   FCGX_GetError(req.out));
-    }
-    if (resp.take_over) {
-      // Consume the rest of stdin (its end record) so the socket only turns readable again when
-      // nginx closes it; then the stream, and this request, belong to the new owner.
-      char drain[4096];
-      while (FCGX_GetStr(drain, sizeof drain, req.in) > 0) {
-      }
-      resp.take_over(std::make_unique<FcgiSink>(std::move(owned)));
-      owned = fresh_request();
+    const int status = starter.used() ? 200 : resp.status;
+    const std::size_t bytes = resp.body.size();
+    if (starter.used()) {
+      // The handler streamed its answer; the request now belongs to the stream's owner. An
+      // exception after that point has nothing left to answer.
+    } else if (resp.take_over) {
+      starter.start_stream(std::move(resp));
+      resp = http::Response{};
     } else {
+      if (!write_response(req.out, resp, hr.method == "HEAD")) {
+        spdlog::info("request: id={} client went away before the answer was written (errno {})",
+                     id, FCGX_GetError(req.out));
+      }
       FCGX_Finish_r(&req);
+    }
+    if (resp.after) {
+      try {
+        resp.after();
+      } catch (const std::exception& e) {
+        spdlog::error("request follow-up failed: id={} {} {} error={}", id, hr.method, hr.path,
+                      e.what());
+      }
     }
     served_.fetch_add(1);
     spdlog::debug("request: id={} {} {} -> {} bytes={} ms={} remote={}", id, hr.method, hr.path,
-                  resp.status, resp.body.size(),
+                  status, bytes,
                   std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - start)
                       .count(),

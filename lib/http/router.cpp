@@ -14,7 +14,9 @@ void Router::add(const std::string& method, const std::string& path, Handler h) 
 }
 
 Response Router::route(const Request& req) const {
-  Response r = dispatch(req);
+  std::optional<Response> refused;
+  if (guard_) refused = guard_(req);
+  Response r = refused ? std::move(*refused) : dispatch(req);
   if (observer_) observer_(routes_.count(req.path) ? req.path : "unmatched", r.status);
   return r;
 }

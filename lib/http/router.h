@@ -23,13 +23,18 @@ class Router {
   using Observer = std::function<void(const std::string& route, int status)>;
 
   void add(const std::string& method, const std::string& path, Handler h);
+  // Runs before every handler (also for unknown paths); a returned Response is sent instead.
+  using Guard = std::function<std::optional<Response>(const Request&)>;
+
   void set_observer(Observer o) { observer_ = std::move(o); }
+  void set_guard(Guard g) { guard_ = std::move(g); }
   Response route(const Request& req) const;
 
  private:
   Response dispatch(const Request& req) const;
   std::map<std::string, std::map<std::string, Handler>> routes_;  // path -> method -> handler
   Observer observer_;
+  Guard guard_;
 };
 
 // A JSON response with Content-Type application/json.

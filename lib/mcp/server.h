@@ -1,15 +1,20 @@
 // mcp::Server: the MCP methods (initialize with version negotiation, ping, tools/list,
-// tools/call, notifications) on an rpc::Dispatcher, over a ToolRegistry. Also the plain answers the
-// REST routes reuse. Thread-safe after install().
+// tools/call, logging/setLevel, server/discover, notifications) on an rpc::Dispatcher, over a
+// ToolRegistry, plus what each session asked for (its log level, the client's capabilities). Also
+// the plain answers the REST routes reuse. Thread-safe after install().
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <rapidjson/document.h>
 
+#include "core/mutex.h"
 #include "core/result.h"
+#include "mcp/context.h"
 #include "mcp/tool_registry.h"
 #include "rpc/dispatcher.h"
 
@@ -19,10 +24,15 @@ namespace shopmcp::mcp {
 inline constexpr const char* kProtocolVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26",
                                                     "2024-11-05"};
 inline constexpr const char* kLatestProtocolVersion = kProtocolVersions[0];
+// The stateless revision: no initialize, no sessions; each request names its version.
+inline constexpr const char* kStatelessProtocolVersion = "2026-07-28";
 
-// The client's version when supported, else the newest.
+// The client's version when supported (one of kProtocolVersions), else the newest.
 std::string negotiate_version(std::string_view requested);
+// One of kProtocolVersions or kStatelessProtocolVersion.
 bool is_supported_version(std::string_view version);
+// "2026-07-28, 2025-11-25, ..." for error messages.
+std::string supported_versions_text();
 
 struct ServerInfo {
   std::string name;
@@ -48,12 +58,32 @@ class Server {
   rapidjson::Document capabilities() const;
   // {tools: [...]}
   rapidjson::Document tools_list() const;
+  // server/discover (2026-07-28): supportedVersions, capabilities, serverInfo, instructions.
+  rapidjson::Document discover_result() const;
+
+  // Forgets what session `id` asked for (its log level, capabilities); the transport calls it when
+  // the session ends.
+  void end_session(const std::string& id) const;
+  std::size_t sessions_known() const;
+  // The session's log level (nullopt: none set, so no log messages are sent).
+  std::optional<LogLevel> log_level(const std::string& session_id) const;
 
  private:
+  struct SessionState {
+    std::optional<LogLevel> level;
+    bool sampling = false;
+    bool elicitation = false;
+    bool roots = false;
+  };
+  rpc::Outcome on_initialize(const rapidjson::Value& params, rpc::CallContext& ctx) const;
   rpc::Outcome on_tools_call(const rapidjson::Value& params, rpc::CallContext& ctx) const;
+  rpc::Outcome on_set_level(const rapidjson::Value& params, rpc::CallContext& ctx) const;
+  SessionState state(const std::string& session_id) const;
 
   ServerInfo info_;
   const ToolRegistry& tools_;
+  mutable core::Mutex mu_;
+  mutable std::unordered_map<std::string, SessionState> sessions_ GUARDED_BY(mu_);
 };
 
 }  // namespace shopmcp::mcp

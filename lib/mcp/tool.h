@@ -10,6 +10,7 @@
 #include <rapidjson/document.h>
 
 #include "json/schema.h"
+#include "mcp/context.h"
 
 namespace shopmcp::mcp {
 
@@ -33,7 +34,7 @@ struct Tool {
   rapidjson::Document output_schema;  // JSON Schema of structuredContent (empty = none)
   // Called with arguments that passed the input schema. Runs on a worker thread; must be
   // thread-safe. Throwing is a bug, reported to the client as an internal error.
-  std::function<ToolResult(const rapidjson::Value& arguments)> handler;
+  std::function<ToolResult(const rapidjson::Value& arguments, ToolContext& ctx)> handler;
 };
 
 }  // namespace shopmcp::mcp

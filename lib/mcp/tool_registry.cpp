@@ -53,7 +53,8 @@ rapidjson::Value ToolRegistry::list(rapidjson::Document::AllocatorType& a) const
 }
 
 core::Result<ToolResult> ToolRegistry::call(std::string_view name,
-                                            const rapidjson::Value* arguments) const {
+                                            const rapidjson::Value* arguments,
+                                            ToolContext& ctx) const {
   auto it = tools_.find(name);
   if (it == tools_.end()) {
     std::string known;
@@ -69,7 +70,7 @@ core::Result<ToolResult> ToolRegistry::call(std::string_view name,
     r = ToolResult::error("Invalid arguments for " + it->second.tool.name + ": " +
                           ok.error().message);
   } else {
-    r = it->second.tool.handler(args);
+    r = it->second.tool.handler(args, ctx);
   }
   if (observer_) {
     observer_(it->second.tool.name, r.is_error,

@@ -34,7 +34,8 @@ class ToolRegistry {
 
   // Validates `arguments` (null/absent = {}) and runs the tool. Unknown tool → not_found.
   // Arguments that break the schema → a tool error naming the field and the rule.
-  core::Result<ToolResult> call(std::string_view name, const rapidjson::Value* arguments) const;
+  core::Result<ToolResult> call(std::string_view name, const rapidjson::Value* arguments,
+                                ToolContext& ctx) const;
 
  private:
   struct Entry {

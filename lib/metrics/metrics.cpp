@@ -77,6 +77,10 @@ std::string Registry::render() const {
   scalar(o, "shopmcp_pings_sent_total", "keepalive frames written", "counter", pings_sent.value());
   scalar(o, "shopmcp_write_failures_total", "failed stream writes", "counter",
          write_failures.value());
+  scalar(o, "shopmcp_sessions_open", "MCP sessions open now", "gauge", sessions_open.value());
+  scalar(o, "shopmcp_sessions_created_total", "MCP sessions created", "counter",
+         sessions_created.value());
+  counters(o, sessions_ended);
   counters(o, requests);
   counters(o, tool_calls);
   header(o, tool_seconds.name(), tool_seconds.help(), "histogram");

@@ -95,6 +95,10 @@ struct Registry {
   Counter streams_rejected;
   Counter pings_sent;
   Counter write_failures;
+  Gauge sessions_open;
+  Counter sessions_created;
+  Family<Counter> sessions_ended{"shopmcp_sessions_ended_total",
+                                 "MCP sessions ended, by reason", {"reason"}};
   Family<Counter> requests{"shopmcp_http_requests_total", "HTTP requests by route and status",
                            {"route", "status"}};
   Family<Counter> tool_calls{"shopmcp_tool_calls_total", "tool calls by tool and outcome",

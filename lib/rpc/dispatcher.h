@@ -11,12 +11,15 @@
 #include <rapidjson/document.h>
 
 #include "rpc/errors.h"
+#include "rpc/peer.h"
 
 namespace shopmcp::rpc {
 
 // Per-call facts a handler may need; extended by the transports.
 struct CallContext {
   std::string request_id;  // for log lines
+  std::string session_id;  // the transport's session, "" when it has none
+  Peer* peer = nullptr;    // null when nothing can reach the client before the result
 };
 
 class Dispatcher {

@@ -1,5 +1,6 @@
 #include "shop/args.h"
 
+#include <chrono>
 #include <cmath>
 
 #include "core/check.h"
@@ -125,7 +126,28 @@ mcp::Tool make_tool(const char* name, const char* title, const char* description
   t.description = description;
   t.input_schema = std::move(input_schema);
   t.output_schema = schema_literal(output_schema);
-  t.handler = [run, &store](const rapidjson::Value& args) { return run(store, args); };
+  const std::string tool_name = name;
+  // Every query tells a client that asked how far it got and what it ran; none of it is sent
+  // unless the client asked (a progress token, a logging level).
+  t.handler = [run, &store, tool_name](const rapidjson::Value& args, mcp::ToolContext& ctx) {
+    ctx.progress(0, 1, "querying the shop database");
+    {
+      rapidjson::Document d(rapidjson::kObjectType);
+      d.AddMember("tool", json::str(tool_name, d.GetAllocator()), d.GetAllocator());
+      d.AddMember("arguments", rapidjson::Value(args, d.GetAllocator()), d.GetAllocator());
+      ctx.log(mcp::LogLevel::kInfo, "shop", d);
+    }
+    if (ctx.cancelled()) return mcp::ToolResult::error("The call was cancelled");
+    const auto start = std::chrono::steady_clock::now();
+    mcp::ToolResult r = run(store, args);
+    rapidjson::Document d(rapidjson::kObjectType);
+    d.AddMember("tool", json::str(tool_name, d.GetAllocator()), d.GetAllocator());
+    d.AddMember("ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(), d.GetAllocator());
+    d.AddMember("is_error", r.is_error, d.GetAllocator());
+    ctx.log(r.is_error ? mcp::LogLevel::kWarning : mcp::LogLevel::kInfo, "shop", d);
+    ctx.progress(1, 1, "done");
+    return r;
+  };
   return t;
 }
 

@@ -20,6 +20,13 @@ std::string event(std::string_view name, std::string_view data, std::string_view
   return out;
 }
 
+std::string priming(std::string_view id, int retry_ms) {
+  std::string out = "id: ";
+  out += id;
+  out += "\nretry: " + std::to_string(retry_ms) + "\ndata: \n\n";
+  return out;
+}
+
 std::string comment(std::string_view text) { return std::string(": ").append(text).append("\n\n"); }
 
 }  // namespace shopmcp::sse

@@ -24,6 +24,7 @@ const char* to_string(CloseReason r) {
     case CloseReason::kTimeout: return "timeout";
     case CloseReason::kServerShutdown: return "server_shutdown";
     case CloseReason::kSessionDeleted: return "session_deleted";
+    case CloseReason::kCompleted: return "completed";
     case CloseReason::kError: return "error";
   }
   return "error";
@@ -40,6 +41,8 @@ struct StreamHub::Stream {
   std::int64_t pings = 0;
   int failures = 0;  // consecutive
   std::deque<std::string> pending;
+  bool finish_after_flush = false;  // the last frame is queued: close once pending is empty
+  bool watching_writable = false;   // EPOLLOUT armed because pending could not be written
 };
 
 namespace {
@@ -141,7 +144,7 @@ void StreamHub::adopt(std::unique_ptr<Sink> sink, StreamInit init) {
   --reserved_;
 }
 
-bool StreamHub::enqueue(const std::string& connection_id, std::string frame) {
+bool StreamHub::enqueue(const std::string& connection_id, std::string frame, bool last) {
   bool overflow = false;
   {
     core::MutexLock l(&mu_);
@@ -151,7 +154,7 @@ bool StreamHub::enqueue(const std::string& connection_id, std::string frame) {
       overflow = true;
       close_requests_.emplace_back(connection_id, CloseReason::kError);
     } else {
-      q.push_back(std::move(frame));
+      q.push_back(Queued{std::move(frame), last});
     }
   }
   if (overflow) spdlog::warn("SSE queue overflow, closing {{\"connection_id\":\"{}\"}}", connection_id);
@@ -174,7 +177,7 @@ std::size_t StreamHub::open_streams() const {
 
 void StreamHub::take_inbox() {
   std::vector<std::unique_ptr<Stream>> incoming;
-  std::vector<std::pair<Key, std::deque<std::string>>> frames;
+  std::vector<std::pair<Key, std::deque<Queued>>> frames;
   std::vector<std::pair<Key, CloseReason>> closes;
   {
     core::MutexLock l(&mu_);
@@ -217,7 +220,11 @@ void StreamHub::take_inbox() {
     auto it = streams_.find(key);
     if (it == streams_.end()) continue;
     Stream& s = *it->second;
-    for (auto& f : q) s.pending.push_back(std::move(f));
+    for (auto& f : q) {
+      if (s.finish_after_flush) break;  // nothing follows a last frame
+      if (!f.frame.empty()) s.pending.push_back(std::move(f.frame));  // "" only marks the end
+      s.finish_after_flush = f.last;
+    }
     if (s.pending.size() > options_.max_queued) {
       spdlog::warn("SSE queue overflow, closing {{\"connection_id\":\"{}\"}}", s.init.connection_id);
       close(key, CloseReason::kError);
@@ -272,15 +279,34 @@ void StreamHub::write_last(Stream& s, const std::string& frame) {
 void StreamHub::flush(Stream& s) {
   const Key key = s.key;
   while (!s.pending.empty()) {
-    if (!write_now(s, s.pending.front())) return;  // failed (kept for a retry) or closed
+    if (!write_now(s, s.pending.front())) {
+      // Failed: kept for a retry as soon as the socket has room (unless the stream was closed).
+      if (auto it = streams_.find(key); it != streams_.end()) watch_writable(s, true);
+      return;
+    }
     if (streams_.find(key) == streams_.end()) return;
     s.pending.pop_front();
   }
+  watch_writable(s, false);
+  if (s.finish_after_flush) close(key, CloseReason::kCompleted);
 }
 
-void StreamHub::on_socket_event(Key key) {
+void StreamHub::watch_writable(Stream& s, bool on) {
+  const int fd = s.sink->fd();
+  if (fd < 0 || s.watching_writable == on) return;
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP | (on ? EPOLLOUT : 0u);
+  ev.data.u64 = s.key;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) == 0) s.watching_writable = on;
+}
+
+void StreamHub::on_socket_event(Key key, std::uint32_t events) {
   auto it = streams_.find(key);
   if (it == streams_.end()) return;
+  if ((events & EPOLLOUT) && !(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+    flush(*it->second);
+    return;
+  }
   char c;
   const ssize_t n = recv(it->second->sink->fd(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;  // spurious
@@ -361,6 +387,7 @@ void StreamHub::end(Stream& s, CloseReason reason) {
       s.init.bytes);
   metrics_.streams_open.add(-1);
   metrics_.streams_closed.with({to_string(reason)}).inc();
+  if (s.init.on_close) s.init.on_close(reason);
 }
 
 void StreamHub::close_all(CloseReason reason) {
@@ -388,7 +415,7 @@ void StreamHub::poll_once(std::chrono::milliseconds max_wait) {
       [[maybe_unused]] ssize_t r = ::read(wake_fd_, &drained, sizeof drained);
       continue;
     }
-    on_socket_event(events[i].data.u64);
+    on_socket_event(events[i].data.u64, events[i].events);
   }
   take_inbox();
   fire_timers(clock_.steady_now());

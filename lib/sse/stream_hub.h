@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -29,6 +30,7 @@ enum class CloseReason {
   kTimeout,
   kServerShutdown,
   kSessionDeleted,
+  kCompleted,  // the stream's last frame was written (a request's answer, a stream closed on purpose)
   kError,
 };
 const char* to_string(CloseReason r);
@@ -69,6 +71,9 @@ struct StreamInit {
   std::shared_ptr<const Format> format;
   std::int64_t frames = 0;  // written before hand-off
   std::int64_t bytes = 0;
+  // Told once, after the stream has ended (finished and counted), on the hub's thread or the
+  // thread that closed it; no hub lock is held. May be empty.
+  std::function<void(CloseReason)> on_close;
 };
 
 struct HubStats {
@@ -96,7 +101,8 @@ class StreamHub {
 
   // Queues a frame for a stream. False if the stream is closed (or being closed) or its queue is
   // full, in which case the stream is closed with kError — frames are never dropped silently.
-  bool enqueue(const std::string& connection_id, std::string frame);
+  // With `last`, the stream is closed with kCompleted once this frame (and all before it) went out.
+  bool enqueue(const std::string& connection_id, std::string frame, bool last = false);
 
   // Asks for a stream to be closed (no-op if it is already closed).
   void request_close(const std::string& connection_id, CloseReason reason);
@@ -117,8 +123,13 @@ class StreamHub {
   using TimePoint = std::chrono::steady_clock::time_point;
 
   void run(std::stop_token stop);
+  struct Queued {
+    std::string frame;
+    bool last = false;
+  };
   void take_inbox();
-  void on_socket_event(Key key);
+  void on_socket_event(Key key, std::uint32_t events);
+  void watch_writable(Stream& s, bool on);
   void fire_timers(TimePoint now);
   void flush(Stream& s);
   bool write_now(Stream& s, const std::string& frame);
@@ -140,7 +151,7 @@ class StreamHub {
   // Shared with other threads.
   mutable core::Mutex mu_;
   std::vector<std::unique_ptr<Stream>> incoming_ GUARDED_BY(mu_);
-  std::unordered_map<std::string, std::deque<std::string>> outbox_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, std::deque<Queued>> outbox_ GUARDED_BY(mu_);
   std::vector<std::pair<std::string, CloseReason>> close_requests_ GUARDED_BY(mu_);
   std::unordered_map<std::string, Key> open_ids_ GUARDED_BY(mu_);
   std::size_t reserved_ GUARDED_BY(mu_) = 0;  // reservations + open + incoming

@@ -48,7 +48,8 @@ http::Response tools_call(const Services& s, const http::Request& req) {
   if (body.response) return *body.response;
   auto call = mcp::read_tool_call(*body.body);
   if (!call) return http::error_response(400, -32602, call.error().message);
-  auto result = s.server->tools().call(call->name, call->arguments);
+  mcp::NullToolContext ctx;
+  auto result = s.server->tools().call(call->name, call->arguments, ctx);
   if (!result) return http::error_response(404, -32602, result.error().message);
   return http::json_response(200, mcp::to_call_result(std::move(result).value()));
 }

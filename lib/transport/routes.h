@@ -1,6 +1,6 @@
-// The HTTP doors onto the MCP server that need no stream: the REST routes of the system we replace
-// (/mcp/initialize, /mcp/tools, ...) and JSON-RPC over POST /mcp with JSON answers.
-// Thread-safe: handlers only read the services.
+// The HTTP doors onto the MCP server: the REST routes of the system we replace (/mcp/initialize,
+// /mcp/tools, ...), Streamable HTTP at /mcp, the legacy HTTP+SSE transport, the seed's SSE route
+// and the metrics. Thread-safe: handlers share only thread-safe services.
 #pragma once
 
 #include <chrono>
@@ -15,6 +15,8 @@
 namespace shopmcp::transport {
 
 // What the routes use; everything must outlive the router.
+class SessionTable;
+
 struct Services {
   const mcp::Server* server = nullptr;
   const rpc::Dispatcher* dispatcher = nullptr;
@@ -22,10 +24,14 @@ struct Services {
   std::chrono::steady_clock::time_point started;
   sse::StreamHub* hub = nullptr;             // the stream routes hand their streams to it
   const metrics::Registry* metrics = nullptr;
+  SessionTable* sessions = nullptr;          // Streamable HTTP and legacy HTTP+SSE sessions
 };
 
 void add_rest_routes(http::Router& router, const Services& s);
-void add_jsonrpc_route(http::Router& router, const Services& s);
+// POST, GET and DELETE /mcp (Streamable HTTP, every revision).
+void add_streamable_http_routes(http::Router& router, const Services& s);
+// GET /mcp/sse and POST /mcp/messages (HTTP+SSE, 2024-11-05).
+void add_legacy_sse_routes(http::Router& router, const Services& s);
 // POST /mcp/sse (the seed's SSE route) and GET /mcp/metrics.
 void add_seed_sse_route(http::Router& router, const Services& s);
 void add_metrics_route(http::Router& router, const Services& s);

@@ -89,4 +89,23 @@ TEST_SUITE("config") {
     CHECK(h.find("default 1048576") != std::string::npos);
     CHECK(h.find("--version") != std::string::npos);
   }
+  TEST_CASE("sessions, allow-lists and the bearer token") {
+    auto c = parse_with({"--allowed-hosts", "a.example, b.example:8443", "--session-idle-timeout", "5"},
+                        {{"SHOP_MCP_AUTH_TOKEN", "0123456789abcdef-token"},
+                         {"SHOP_MCP_ALLOWED_ORIGINS", "https://a.example"}});
+    REQUIRE(c.has_value());
+    CHECK(c->allowed_hosts == std::vector<std::string>{"a.example", "b.example:8443"});
+    CHECK(c->allowed_origins == std::vector<std::string>{"https://a.example"});
+    CHECK(c->auth_token == "0123456789abcdef-token");
+    CHECK(c->session_idle_timeout == 5);
+    CHECK(parse_with({}, {})->session_idle_timeout == 1800);
+    auto short_token = parse_with({}, {{"SHOP_MCP_AUTH_TOKEN", "short"}});
+    REQUIRE_FALSE(short_token.has_value());
+    CHECK(short_token.error().message.find("SHOP_MCP_AUTH_TOKEN") != std::string::npos);
+    CHECK(short_token.error().message.find("short") == std::string::npos);  // never echoed
+    CHECK_FALSE(parse_with({"--auth-token", "0123456789abcdef-token"}, {}).has_value());  // env only
+    auto missing = parse_with({"--auth-token-file", "/nonexistent/token"}, {});
+    REQUIRE_FALSE(missing.has_value());
+    CHECK(shopmcp::config::help_text().find("SHOP_MCP_AUTH_TOKEN") != std::string::npos);
+  }
 }

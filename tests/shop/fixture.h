@@ -32,7 +32,8 @@ struct Shop {
   rapidjson::Document call(const std::string& tool, const char* args) {
     auto a = json::parse(args);
     REQUIRE(a.has_value());
-    auto r = tools.call(tool, &*a);
+    mcp::NullToolContext ctx;
+    auto r = tools.call(tool, &*a, ctx);
     REQUIRE(r.has_value());
     rapidjson::Document d = mcp::to_call_result(std::move(r).value());
     if (!d.HasMember("isError")) {

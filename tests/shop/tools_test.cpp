@@ -178,7 +178,8 @@ TEST_SUITE("shop.tools") {
 
   TEST_CASE("an unknown tool is a not-found error, not a tool result") {
     Shop shop(1);
-    auto r = shop.tools.call("drop_tables", nullptr);
+    shopmcp::mcp::NullToolContext ctx;
+    auto r = shop.tools.call("drop_tables", nullptr, ctx);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == shopmcp::core::ErrorCode::kNotFound);
     CHECK(r.error().message.find("get_orders") != std::string::npos);

@@ -12,24 +12,18 @@
 #include <thread>
 
 #include "sse/frame.h"
+#include "sse/test_support.h"
 
 using namespace std::chrono_literals;
 using shopmcp::sse::CloseReason;
 using shopmcp::sse::StreamHub;
 
+using shopmcp::testing::Counters;
+using shopmcp::testing::FakeClock;
+using shopmcp::testing::Peer;
+using shopmcp::testing::SocketSink;
+
 namespace {
-
-class FakeClock final : public shopmcp::core::Clock {
- public:
-  std::int64_t unix_seconds() const override { return 1700000000 + ms_.load() / 1000; }
-  std::chrono::steady_clock::time_point steady_now() const override {
-    return std::chrono::steady_clock::time_point(std::chrono::milliseconds(1000000 + ms_.load()));
-  }
-  void advance(std::chrono::milliseconds d) { ms_ += d.count(); }
-
- private:
-  std::atomic<std::int64_t> ms_{0};
-};
 
 class TestFormat final : public shopmcp::sse::Format {
  public:
@@ -39,63 +33,6 @@ class TestFormat final : public shopmcp::sse::Format {
   std::string timeout(const shopmcp::sse::StreamView&) const override { return "timeout\n"; }
   std::string close(const shopmcp::sse::StreamView&, CloseReason r) const override {
     return std::string("close ") + shopmcp::sse::to_string(r) + "\n";
-  }
-};
-
-struct Counters {
-  std::atomic<int> finishes{0};
-  std::deque<int> scripted_errors;  // errors returned by the next writes, then 0
-};
-
-// One end of a socketpair; the test reads the other end.
-class SocketSink final : public shopmcp::sse::Sink {
- public:
-  SocketSink(int fd, Counters* c) : fd_(fd), c_(c) {}
-  ~SocketSink() override {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int write(std::string_view data) override {
-    if (!c_->scripted_errors.empty()) {
-      const int e = c_->scripted_errors.front();
-      c_->scripted_errors.pop_front();
-      if (e != 0) return e;
-    }
-    const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n < 0) return errno;
-    return static_cast<std::size_t>(n) == data.size() ? 0 : EAGAIN;
-  }
-  int fd() const override { return fd_; }
-  void finish() override {
-    ::close(fd_);
-    fd_ = -1;
-    c_->finishes++;
-  }
-
- private:
-  int fd_;
-  Counters* c_;
-};
-
-struct Peer {
-  int fd = -1;
-  ~Peer() {
-    if (fd >= 0) ::close(fd);
-  }
-  // Everything readable now; "" plus eof=true once the hub closed its end.
-  std::string read_now(bool* eof = nullptr) {
-    std::string out;
-    char buf[4096];
-    while (true) {
-      pollfd p{fd, POLLIN, 0};
-      if (poll(&p, 1, 0) <= 0) break;
-      const ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n <= 0) {
-        if (eof) *eof = true;
-        break;
-      }
-      out.append(buf, static_cast<std::size_t>(n));
-    }
-    return out;
   }
 };
 
@@ -208,18 +145,23 @@ TEST_SUITE("sse.stream_hub") {
     Counters c;
     auto peer = f.open("a", &c);
     f.tick(0ms);
-    // Ping 1 fails twice, then pings 1-3 go out together (the count resets); ping 4 fails twice.
-    c.scripted_errors = {EAGAIN, EAGAIN, 0, 0, 0, EAGAIN, EAGAIN};
-    for (int i = 0; i < 5; ++i) f.tick(1000ms);
+    // A failed frame is retried as soon as the socket reports room: ping 1 fails twice, then goes
+    // out, which resets the count.
+    c.scripted_errors = {EAGAIN, EAGAIN, 0};
+    f.tick(1000ms);
+    for (int i = 0; i < 5; ++i) f.tick(0ms);
     CHECK(f.hub->open_streams() == 1);
     CHECK(c.finishes == 0);
-    CHECK(f.metrics.write_failures.value() == 4);
-    c.scripted_errors = {EAGAIN};
+    CHECK(f.metrics.write_failures.value() == 2);
+    // Three failures in a row close it.
+    c.scripted_errors = {EAGAIN, EAGAIN, EAGAIN};
     f.tick(1000ms);
+    for (int i = 0; i < 5; ++i) f.tick(0ms);
     CHECK(f.closed("write_failures") == 1);
     CHECK(c.finishes == 1);
-    // In order, nothing lost or repeated, and the close frame last.
-    CHECK(peer->read_now() == "ping 1\nping 2\nping 3\nclose write_failures\n");
+    CHECK(f.metrics.write_failures.value() == 5);
+    // In order, nothing repeated, and the close frame last.
+    CHECK(peer->read_now() == "ping 1\nclose write_failures\n");
   }
 
   TEST_CASE("a broken pipe closes the stream at the first failure") {

@@ -28,7 +28,6 @@ struct Stack {
     shopmcp::transport::Services s{&server, &dispatcher, &clock,
                                    std::chrono::steady_clock::time_point(std::chrono::seconds(40))};
     shopmcp::transport::add_rest_routes(router, s);
-    shopmcp::transport::add_jsonrpc_route(router, s);
   }
 
   shopmcp::http::Response send(const char* method, const char* path, std::string body = "",
@@ -61,10 +60,6 @@ TEST_SUITE("transport.routes") {
     CHECK(std::string(body(old)["protocolVersion"].GetString()) == "2025-11-25");
     auto empty = s.send("POST", "/mcp/initialize", "", "");
     CHECK(std::string(body(empty)["protocolVersion"].GetString()) == "2025-11-25");
-    auto rpc = s.send("POST", "/mcp",
-                      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05"}})");
-    CHECK(std::string(body(rpc)["result"]["protocolVersion"].GetString()) == "2024-11-05");
-    CHECK(body(rpc)["result"]["capabilities"].HasMember("tools"));
   }
 
   TEST_CASE("REST routes answer the shapes of the system we replace") {
@@ -101,27 +96,5 @@ TEST_SUITE("transport.routes") {
     CHECK(body(unknown)["error"]["code"].GetInt64() == -32602);
     CHECK(s.send("POST", "/mcp/tools/call", R"({"name":"get_orders"})", "text/plain").status == 415);
     CHECK(s.send("POST", "/mcp/tools/call", R"([1])").status == 400);
-  }
-
-  TEST_CASE("JSON-RPC over POST /mcp: codes and HTTP statuses") {
-    Stack s;
-    auto ping = s.send("POST", "/mcp", R"({"jsonrpc":"2.0","id":"p","method":"ping"})");
-    CHECK(ping.status == 200);
-    CHECK(shopmcp::json::to_string(body(ping)["result"]) == "{}");
-    auto parse = s.send("POST", "/mcp", R"({"jsonrpc":)");
-    CHECK(parse.status == 400);
-    CHECK(body(parse)["error"]["code"].GetInt64() == -32700);
-    CHECK(body(s.send("POST", "/mcp", R"({"jsonrpc":"2.0","id":1,"method":"x/y"})"))["error"]["code"].GetInt64() == -32601);
-    auto unknown_tool = s.send("POST", "/mcp",
-                               R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"nope"}})");
-    CHECK(body(unknown_tool)["error"]["code"].GetInt64() == -32602);
-    auto no_args = s.send("POST", "/mcp",
-                          R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_orders","arguments":"x"}})");
-    CHECK(body(no_args)["error"]["code"].GetInt64() == -32602);
-    auto note = s.send("POST", "/mcp", R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
-    CHECK(note.status == 202);
-    CHECK(note.body.empty());
-    CHECK(s.send("POST", "/mcp", "{}", "text/plain").status == 415);
-    CHECK(s.send("GET", "/mcp").status == 405);
   }
 }

@@ -1,0 +1,160 @@
+// The 2024-11-05 HTTP+SSE transport: GET /mcp/sse opens a session whose stream first names the
+// endpoint to POST to; POST /mcp/messages?sessionId=ID answers 202 at once, and the call's
+// answer (and anything it sends before) goes out on the stream as "message" events.
+#include "core/ids.h"
+#include "json/json.h"
+#include "log/log.h"
+#include "rpc/errors.h"
+#include "sse/frame.h"
+#include "transport/mcp_http.h"
+#include "transport/routes.h"
+#include "transport/session.h"
+
+namespace shopmcp::transport {
+namespace {
+
+using rapidjson::Document;
+
+// A call's way back to the client: the session's one stream.
+class LegacyPeer final : public rpc::Peer {
+ public:
+  LegacyPeer(Session& session, std::shared_ptr<std::atomic<bool>> cancelled)
+      : session_(session), cancelled_(std::move(cancelled)) {}
+
+  bool notify(std::string_view method, Document params) override {
+    if (cancelled()) return false;
+    Document msg(rapidjson::kObjectType);
+    auto& a = msg.GetAllocator();
+    msg.AddMember("jsonrpc", "2.0", a);
+    msg.AddMember("method", json::str(method, a), a);
+    msg.AddMember("params", rapidjson::Value(params, a), a);
+    session_.send(session_.standalone(), msg);
+    return true;
+  }
+  core::Result<Document> request(std::string_view method, Document params,
+                                 std::chrono::milliseconds timeout) override {
+    return session_.request(session_.standalone(), method, std::move(params), timeout, *cancelled_);
+  }
+  bool cancelled() const override { return cancelled_->load(); }
+
+ private:
+  Session& session_;
+  std::shared_ptr<std::atomic<bool>> cancelled_;
+};
+
+http::Response open_stream(const Services& s, const http::Request& req) {
+  if (!parse_accept(req.header("accept")).sse) {
+    return rpc_error(406, rpc::kInvalidRequest, "Not Acceptable: Accept must list text/event-stream");
+  }
+  if (!s.hub->try_reserve()) {
+    http::Response r = rpc_error(503, -32000, "Too many open streams; retry in a few seconds");
+    r.set_header("Retry-After", "5");
+    return r;
+  }
+  auto created = s.sessions->create(SessionKind::kLegacy, "2024-11-05");
+  if (!created) {
+    s.hub->release();
+    http::Response r = rpc_error(503, -32000, created.error().message);
+    r.set_header("Retry-After", "5");
+    return r;
+  }
+  std::shared_ptr<Session> session = std::move(created).value();
+  const std::uint64_t stream = session->open_stream();
+  MCP_CHECK(session->claim_standalone(stream));
+  const std::string conn = "mcp_legacy_" + core::random_hex(12);
+  spdlog::info("MCP session created {{\"session_id\":\"{}\",\"transport\":\"HTTP+SSE\",\"client_ip\":\"{}\"}}",
+               session->id(), req.remote_addr);
+
+  http::Response head = sse_head("");
+  head.body = sse::event("endpoint", "/mcp/messages?sessionId=" + session->id());
+  sse::StreamInit init;
+  init.connection_id = conn;
+  init.route = "GET /mcp/sse";
+  init.format = mcp_stream_format();
+  init.frames = 1;
+  init.bytes = static_cast<std::int64_t>(head.body.size());
+  // The session lives as long as its stream.
+  SessionTable* sessions = s.sessions;
+  init.on_close = [sessions, id = session->id()](sse::CloseReason reason) {
+    sessions->remove(id, reason, "stream_closed");
+  };
+  sse::StreamHub* hub = s.hub;
+  head.take_over = [hub, init = std::move(init), session, stream,
+                    conn](std::unique_ptr<sse::Sink> sink) mutable {
+    hub->adopt(std::move(sink), std::move(init));
+    session->attach(stream, conn);
+  };
+  return head;
+}
+
+http::Response post_message(const Services& s, const http::Request& req) {
+  const auto id = req.query_param("sessionId");
+  if (!id || id->empty()) {
+    return rpc_error(400, rpc::kInvalidRequest,
+                     "Bad Request: sessionId is required; use the endpoint URL that GET /mcp/sse "
+                     "sent");
+  }
+  auto session = s.sessions->find(*id);
+  if (!session || session->kind() != SessionKind::kLegacy) {
+    return rpc_error(404, rpc::kSessionNotFound,
+                     "Session not found: its stream was closed or it expired; open GET /mcp/sse "
+                     "again");
+  }
+  if (!http::is_json_content_type(req.content_type)) {
+    return rpc_error(415, rpc::kInvalidRequest,
+                     "Content-Type must be application/json (got '" +
+                         req.content_type.substr(0, 100) + "')");
+  }
+  auto doc = json::parse(req.body);
+  if (!doc) return rpc_error(400, rpc::kParseError, "Parse error: " + doc.error().message);
+  if (doc->IsArray()) {
+    return rpc_error(400, rpc::kInvalidRequest,
+                     "Invalid Request: JSON-RPC batches are not supported; send one message");
+  }
+  http::Response r;
+  r.status = 202;
+  const MessageKind kind = classify(*doc);
+  if (kind == MessageKind::kResponse) {
+    if (!session->deliver(*doc)) spdlog::info("MCP response for no waiting request {{\"session_id\":\"{}\"}}", session->id());
+    return r;
+  }
+  rpc::CallContext ctx;
+  ctx.request_id = req.id;
+  ctx.session_id = session->id();
+  if (kind != MessageKind::kRequest) {
+    if (kind == MessageKind::kNotification && (*doc)["method"].IsString() &&
+        std::string_view((*doc)["method"].GetString()) == "notifications/cancelled") {
+      const auto& p = (*doc)["params"];
+      if (p.IsObject() && p.HasMember("requestId")) session->cancel(id_text(p["requestId"]));
+    }
+    if (auto reply = s.dispatcher->handle(*doc, ctx)) return http::json_response(status_for(*reply), *reply);
+    return r;
+  }
+  // Answered on the stream after the 202 has gone out.
+  auto msg = std::make_shared<Document>(std::move(doc).value());
+  r.after = [s, session, msg, ctx]() mutable {
+    const std::string call_id = id_text((*msg)["id"]);
+    auto cancelled = session->begin_call(call_id);
+    LegacyPeer peer(*session, cancelled);
+    ctx.peer = &peer;
+    std::optional<Document> reply;
+    try {
+      reply = s.dispatcher->handle(*msg, ctx);
+    } catch (...) {
+      session->end_call(call_id);
+      throw;
+    }
+    session->end_call(call_id);
+    if (reply && !cancelled->load()) session->send(session->standalone(), *reply);
+  };
+  return r;
+}
+
+}  // namespace
+
+void add_legacy_sse_routes(http::Router& router, const Services& s) {
+  router.add("GET", "/mcp/sse", [s](const http::Request& req) { return open_stream(s, req); });
+  router.add("POST", "/mcp/messages", [s](const http::Request& req) { return post_message(s, req); });
+}
+
+}  // namespace shopmcp::transport

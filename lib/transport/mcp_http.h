@@ -1,0 +1,48 @@
+// What the MCP-over-HTTP doors (Streamable HTTP at /mcp, legacy HTTP+SSE at /mcp/sse and
+// /mcp/messages) share: Accept parsing, JSON-RPC error answers, SSE heads and the keepalive
+// format, message classification. Thread-safe (pure functions and immutable objects).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/document.h>
+
+#include "http/request.h"
+#include "sse/stream_hub.h"
+
+namespace shopmcp::transport {
+
+struct Accepts {
+  bool json = false;
+  bool sse = false;
+};
+// What an Accept header allows; absent, or "*/*", allows both.
+Accepts parse_accept(const std::optional<std::string>& accept);
+
+// A JSON-RPC error answer with HTTP `status`; `id` may be null. `data` is added when given.
+http::Response rpc_error(int status, int code, std::string_view message,
+                         const rapidjson::Value* id = nullptr,
+                         const rapidjson::Value* data = nullptr);
+// 400 with -32022 and data {supported, requested}: the MCP-Protocol-Version is not offered.
+http::Response unsupported_version(const std::string& requested);
+
+// 200 text/event-stream with no-cache and X-Accel-Buffering: no; Mcp-Session-Id when given.
+http::Response sse_head(const std::string& session_id);
+
+// The frames of MCP streams: keepalives are SSE comments (never a JSON-RPC ping, whose id could
+// collide with the client's); nothing is sent on timeout or close (the client resumes or
+// reconnects).
+std::shared_ptr<const sse::Format> mcp_stream_format();
+
+enum class MessageKind { kRequest, kNotification, kResponse, kOther };
+// Classifies an incoming message; kOther for anything the dispatcher must refuse.
+MessageKind classify(const rapidjson::Value& msg);
+// A request id as JSON text ("7", "\"abc\""), the key calls are registered under.
+std::string id_text(const rapidjson::Value& id);
+// The HTTP status for a JSON-RPC answer: 400 for -32700/-32600, else 200.
+int status_for(const rapidjson::Value& reply);
+
+}  // namespace shopmcp::transport

@@ -1,0 +1,417 @@
+#include "transport/session.h"
+
+#include <charconv>
+#include <vector>
+
+#include "core/ids.h"
+#include "json/json.h"
+#include "log/log.h"
+#include "sse/frame.h"
+
+namespace shopmcp::transport {
+
+Session::Session(std::string id, SessionKind kind, std::string version, sse::StreamHub& hub,
+                 const SessionOptions& options, std::atomic<int>& waiting_calls,
+                 const core::Clock& clock)
+    : id_(std::move(id)), kind_(kind), version_(std::move(version)), hub_(hub),
+      options_(options), waiting_calls_(waiting_calls), clock_(clock),
+      last_active_(clock.steady_now()) {}
+
+std::uint64_t Session::open_stream() {
+  core::MutexLock l(&mu_);
+  const std::uint64_t n = next_stream_++;
+  streams_[n];
+  prune_streams();
+  return n;
+}
+
+std::string Session::priming_frame(std::uint64_t stream) {
+  core::MutexLock l(&mu_);
+  const std::uint64_t seq = next_seq_++;
+  return sse::priming(std::to_string(stream) + "-" + std::to_string(seq), options_.retry_ms);
+}
+
+std::string Session::frame(const rapidjson::Value& message, std::uint64_t stream,
+                           std::uint64_t seq) const {
+  if (kind_ == SessionKind::kLegacy) return sse::event("message", json::to_string(message));
+  return sse::event("", json::to_string(message),
+                    std::to_string(stream) + "-" + std::to_string(seq));
+}
+
+void Session::log_event(Logged e) {
+  log_bytes_ += e.frame.size();
+  log_.push_back(std::move(e));
+  while (log_.size() > options_.max_logged_events ||
+         (log_bytes_ > options_.max_logged_bytes && log_.size() > 1)) {
+    log_bytes_ -= log_.front().frame.size();
+    log_.pop_front();
+  }
+}
+
+void Session::prune_streams() {
+  // Ended streams nobody reads are kept only while they could still be resumed.
+  const std::size_t keep = 2 * options_.max_logged_events + 8;
+  for (auto it = streams_.begin(); streams_.size() > keep && it != streams_.end();) {
+    if (it->second.ended && it->second.conn.empty()) {
+      it = streams_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Session::attach(std::uint64_t stream, const std::string& conn, std::uint64_t after_seq) {
+  std::string replaced;
+  {
+    core::MutexLock l(&mu_);
+    if (closed_) {
+      hub_.request_close(conn, sse::CloseReason::kSessionDeleted);
+      return;
+    }
+    Stream& s = streams_[stream];
+    if (!s.conn.empty() && s.conn != conn) replaced = s.conn;
+    s.conn = conn;
+    s.connecting = false;
+    bool ended_in_replay = false;
+    if (after_seq > 0) {
+      for (const Logged& e : log_) {
+        if (e.stream != stream || e.seq <= after_seq) continue;
+        hub_.enqueue(conn, e.frame, e.last);
+        ended_in_replay = ended_in_replay || e.last;
+      }
+    }
+    if (s.ended && !ended_in_replay) {
+      // Nothing more will come on it: end the new connection once the replay is written.
+      hub_.enqueue(conn, "", true);
+    }
+  }
+  if (!replaced.empty()) hub_.request_close(replaced, sse::CloseReason::kCompleted);
+}
+
+void Session::detach(std::uint64_t stream, const std::string& conn) {
+  core::MutexLock l(&mu_);
+  auto it = streams_.find(stream);
+  if (it != streams_.end() && it->second.conn == conn) it->second.conn.clear();
+  last_active_ = std::max(last_active_, clock_.steady_now());
+}
+
+void Session::send(std::uint64_t stream, const rapidjson::Value& message, bool last) {
+  core::MutexLock l(&mu_);
+  auto it = streams_.find(stream);
+  if (it == streams_.end() || it->second.ended) return;  // nothing may follow a last event
+  const std::uint64_t seq = next_seq_++;
+  std::string f = frame(message, stream, seq);
+  if (!it->second.conn.empty()) {
+    // A full queue closes the connection; the event stays in the log for Last-Event-ID.
+    hub_.enqueue(it->second.conn, f, last);
+  }
+  it->second.ended = last;
+  log_event(Logged{stream, seq, std::move(f), last});
+}
+
+void Session::end_stream(std::uint64_t stream) {
+  core::MutexLock l(&mu_);
+  auto it = streams_.find(stream);
+  if (it == streams_.end() || it->second.ended) return;
+  it->second.ended = true;
+  it->second.connecting = false;
+  if (!it->second.conn.empty()) hub_.enqueue(it->second.conn, "", true);
+  if (standalone_ == stream) standalone_ = 0;
+}
+
+bool Session::claim_standalone(std::uint64_t stream) {
+  core::MutexLock l(&mu_);
+  if (standalone_ != 0) {
+    auto it = streams_.find(standalone_);
+    if (it != streams_.end() && (!it->second.conn.empty() || it->second.connecting)) return false;
+  }
+  standalone_ = stream;
+  streams_[stream].connecting = true;
+  return true;
+}
+
+std::uint64_t Session::standalone() const {
+  core::MutexLock l(&mu_);
+  return standalone_;
+}
+
+std::optional<std::pair<std::uint64_t, std::uint64_t>> Session::find_event(
+    std::string_view id) const {
+  const auto dash = id.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  std::uint64_t stream = 0, seq = 0;
+  auto [p1, e1] = std::from_chars(id.data(), id.data() + dash, stream);
+  auto [p2, e2] = std::from_chars(id.data() + dash + 1, id.data() + id.size(), seq);
+  if (e1 != std::errc() || e2 != std::errc() || p1 != id.data() + dash ||
+      p2 != id.data() + id.size()) {
+    return std::nullopt;
+  }
+  core::MutexLock l(&mu_);
+  if (streams_.find(stream) == streams_.end()) return std::nullopt;
+  return std::make_pair(stream, seq);
+}
+
+std::shared_ptr<std::atomic<bool>> Session::begin_call(const std::string& id_text) {
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  core::MutexLock l(&mu_);
+  if (closed_) flag->store(true);
+  calls_[id_text] = flag;
+  return flag;
+}
+
+void Session::end_call(const std::string& id_text) {
+  core::MutexLock l(&mu_);
+  calls_.erase(id_text);
+  last_active_ = std::max(last_active_, clock_.steady_now());
+}
+
+void Session::cancel(const std::string& id_text) {
+  core::MutexLock l(&mu_);
+  if (auto it = calls_.find(id_text); it != calls_.end()) it->second->store(true);
+  answered_.notify_all();
+}
+
+core::Result<rapidjson::Document> Session::request(std::uint64_t stream, std::string_view method,
+                                                   rapidjson::Document params,
+                                                   std::chrono::milliseconds timeout,
+                                                   const std::atomic<bool>& cancelled) {
+  if (waiting_calls_.fetch_add(1) >= options_.max_waiting_calls) {
+    waiting_calls_.fetch_sub(1);
+    return core::unavailable(std::string(method) +
+                             ": too many calls are waiting for their clients right now; retry "
+                             "in a moment");
+  }
+  struct Release {
+    std::atomic<int>& n;
+    ~Release() { n.fetch_sub(1); }
+  } release{waiting_calls_};
+
+  auto slot = std::make_shared<Pending>();
+  std::string id;
+  {
+    core::MutexLock l(&mu_);
+    if (closed_) return core::unavailable("the session has ended");
+    id = "srv-" + std::to_string(next_request_++);
+    pending_[id] = slot;
+  }
+  rapidjson::Document msg(rapidjson::kObjectType);
+  auto& a = msg.GetAllocator();
+  msg.AddMember("jsonrpc", "2.0", a);
+  msg.AddMember("id", json::str(id, a), a);
+  msg.AddMember("method", json::str(method, a), a);
+  msg.AddMember("params", rapidjson::Value(params, a), a);
+  send(stream, msg);
+
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::stop_source never;
+  core::MutexLock l(&mu_);
+  while (!slot->done && !closed_ && !cancelled.load()) {
+    if (!answered_.wait_until(mu_, never.get_token(), deadline)) break;
+  }
+  pending_.erase(id);
+  if (slot->done) {
+    if (slot->is_error) return core::invalid_argument(slot->error);
+    return std::move(slot->result);
+  }
+  if (closed_) return core::unavailable("the session ended before the client answered " + std::string(method));
+  if (cancelled.load()) return core::unavailable("the call was cancelled");
+  return core::unavailable("the client did not answer " + std::string(method) + " within " +
+                           std::to_string(timeout.count() / 1000) + " s");
+}
+
+bool Session::deliver(const rapidjson::Value& response) {
+  auto id = response.FindMember("id");
+  if (id == response.MemberEnd() || !id->value.IsString()) return false;
+  core::MutexLock l(&mu_);
+  auto it = pending_.find(id->value.GetString());
+  if (it == pending_.end()) return false;
+  Pending& p = *it->second;
+  if (auto r = response.FindMember("result"); r != response.MemberEnd()) {
+    p.result.CopyFrom(r->value, p.result.GetAllocator());
+  } else {
+    p.is_error = true;
+    p.error = "the client answered with an error";
+    if (auto e = response.FindMember("error"); e != response.MemberEnd() && e->value.IsObject()) {
+      auto m = e->value.FindMember("message");
+      if (m != e->value.MemberEnd() && m->value.IsString()) {
+        p.error += ": " + std::string(m->value.GetString(), m->value.GetStringLength()).substr(0, 500);
+      }
+    }
+  }
+  p.done = true;
+  answered_.notify_all();
+  return true;
+}
+
+void Session::touch(TimePoint now) {
+  core::MutexLock l(&mu_);
+  last_active_ = std::max(last_active_, now);
+}
+
+Session::TimePoint Session::last_active() const {
+  core::MutexLock l(&mu_);
+  return last_active_;
+}
+
+bool Session::idle_since(TimePoint cutoff) const {
+  core::MutexLock l(&mu_);
+  if (!calls_.empty() || last_active_ >= cutoff) return false;
+  for (const auto& [n, s] : streams_) {
+    if (!s.conn.empty() || s.connecting) return false;
+  }
+  return true;
+}
+
+void Session::close(sse::CloseReason reason) {
+  std::vector<std::string> conns;
+  {
+    core::MutexLock l(&mu_);
+    if (closed_) return;
+    closed_ = true;
+    for (auto& [n, s] : streams_) {
+      if (!s.conn.empty()) conns.push_back(s.conn);
+      s.conn.clear();
+    }
+    for (auto& [id, flag] : calls_) flag->store(true);
+    answered_.notify_all();
+  }
+  for (const auto& c : conns) hub_.request_close(c, reason);
+}
+
+std::size_t Session::logged_events() const {
+  core::MutexLock l(&mu_);
+  return log_.size();
+}
+
+SessionTable::SessionTable(SessionOptions options, sse::StreamHub& hub, const mcp::Server& server,
+                           const core::Clock& clock, metrics::Registry& metrics)
+    : options_(options), hub_(hub), server_(server), clock_(clock), metrics_(metrics) {}
+
+SessionTable::~SessionTable() { stop(); }
+
+void SessionTable::start() {
+  reaper_ = std::jthread([this](std::stop_token st) { run(st); });
+}
+
+void SessionTable::stop() {
+  if (reaper_.joinable()) {
+    reaper_.request_stop();
+    reaper_.join();
+  }
+}
+
+void SessionTable::run(std::stop_token stop) {
+  const auto period = std::clamp<std::chrono::milliseconds>(
+      options_.idle_timeout / 4, std::chrono::milliseconds(50), std::chrono::milliseconds(5000));
+  try {
+    while (!stop.stop_requested()) {
+      {
+        core::MutexLock l(&mu_);
+        wake_.wait_until(mu_, stop, std::chrono::steady_clock::now() + period);
+      }
+      if (stop.stop_requested()) break;
+      expire_idle();
+    }
+  } catch (const std::exception& e) {
+    spdlog::critical("session reaper failed: {}", e.what());
+  }
+}
+
+void SessionTable::ended(const std::shared_ptr<Session>& s, sse::CloseReason reason,
+                         const char* why) {
+  s->close(reason);
+  server_.end_session(s->id());
+  metrics_.sessions_open.add(-1);
+  metrics_.sessions_ended.with({why}).inc();
+  spdlog::info("MCP session ended {{\"session_id\":\"{}\",\"reason\":\"{}\"}}", s->id(), why);
+}
+
+core::Result<std::shared_ptr<Session>> SessionTable::create(SessionKind kind, std::string version) {
+  if (size() >= options_.max_sessions) {
+    expire_idle();
+    // Still full: reclaim the least recently active session that has no stream and no call.
+    std::shared_ptr<Session> victim;
+    {
+      core::MutexLock l(&mu_);
+      const auto now = clock_.steady_now();
+      for (const auto& [id, s] : sessions_) {
+        if (!s->idle_since(now)) continue;
+        if (!victim || s->last_active() < victim->last_active()) victim = s;
+      }
+      if (sessions_.size() >= options_.max_sessions && victim) sessions_.erase(victim->id());
+      else victim.reset();
+    }
+    if (victim) ended(victim, sse::CloseReason::kSessionDeleted, "reclaimed");
+  }
+  auto s = std::make_shared<Session>(core::random_hex(16), kind, std::move(version), hub_, options_,
+                                     waiting_calls_, clock_);
+  {
+    core::MutexLock l(&mu_);
+    if (sessions_.size() >= options_.max_sessions) {
+      return core::unavailable("Too many MCP sessions are open; retry in a few seconds");
+    }
+    sessions_.emplace(s->id(), s);
+  }
+  metrics_.sessions_open.add(1);
+  metrics_.sessions_created.inc();
+  return s;
+}
+
+std::shared_ptr<Session> SessionTable::find(const std::string& id) {
+  std::shared_ptr<Session> s;
+  {
+    core::MutexLock l(&mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return nullptr;
+    s = it->second;
+  }
+  s->touch(clock_.steady_now());
+  return s;
+}
+
+bool SessionTable::remove(const std::string& id, sse::CloseReason reason, const char* why) {
+  std::shared_ptr<Session> s;
+  {
+    core::MutexLock l(&mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return false;
+    s = std::move(it->second);
+    sessions_.erase(it);
+  }
+  ended(s, reason, why);
+  return true;
+}
+
+std::size_t SessionTable::expire_idle() {
+  const auto cutoff = clock_.steady_now() - options_.idle_timeout;
+  std::vector<std::shared_ptr<Session>> expired;
+  {
+    core::MutexLock l(&mu_);
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      if (it->second->idle_since(cutoff)) {
+        expired.push_back(std::move(it->second));
+        it = sessions_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const auto& s : expired) ended(s, sse::CloseReason::kTimeout, "expired");
+  return expired.size();
+}
+
+void SessionTable::close_all() {
+  std::unordered_map<std::string, std::shared_ptr<Session>> all;
+  {
+    core::MutexLock l(&mu_);
+    all.swap(sessions_);
+  }
+  for (const auto& [id, s] : all) ended(s, sse::CloseReason::kServerShutdown, "server_shutdown");
+}
+
+std::size_t SessionTable::size() const {
+  core::MutexLock l(&mu_);
+  return sessions_.size();
+}
+
+}  // namespace shopmcp::transport

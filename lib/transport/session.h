@@ -1,0 +1,204 @@
+// transport::Session and SessionTable: the MCP sessions of Streamable HTTP (/mcp) and the legacy
+// HTTP+SSE transport (/mcp/sse + /mcp/messages). A session knows its logical streams (a POST's
+// answer, a standalone GET stream, a legacy stream) and which hub connection carries each now; a
+// bounded log of the events it sent, which Last-Event-ID replays from; its calls in flight (for
+// cancellation); and the requests it sent the client and awaits.
+// Thread-safe. Lock order: SessionTable, then Session, then the StreamHub; the hub calls back
+// (on_close) holding none of its locks.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include <rapidjson/document.h>
+
+#include "core/clock.h"
+#include "core/mutex.h"
+#include "core/result.h"
+#include "mcp/server.h"
+#include "metrics/metrics.h"
+#include "sse/stream_hub.h"
+
+namespace shopmcp::transport {
+
+struct SessionOptions {
+  std::size_t max_sessions = 10000;
+  std::chrono::milliseconds idle_timeout{30 * 60 * 1000};
+  std::size_t max_logged_events = 512;          // per session, kept for Last-Event-ID
+  std::size_t max_logged_bytes = 4u << 20;      // per session
+  int retry_ms = 2000;                          // the retry: hint that primes every stream
+  std::chrono::milliseconds client_request_timeout{60000};
+  // Calls blocked on a client's answer at once; each holds a worker thread, so this stays below
+  // the worker count (the client's answer needs a free worker to arrive).
+  int max_waiting_calls = 4;
+};
+
+enum class SessionKind { kStreamable, kLegacy };
+
+class Session {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  Session(std::string id, SessionKind kind, std::string version, sse::StreamHub& hub,
+          const SessionOptions& options, std::atomic<int>& waiting_calls,
+          const core::Clock& clock);
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  const std::string& id() const { return id_; }
+  SessionKind kind() const { return kind_; }
+  const std::string& protocol_version() const { return version_; }
+
+  // A new logical stream.
+  std::uint64_t open_stream();
+  // The first frame of a connection for `stream`: a priming event (a fresh id, empty data) with
+  // the retry hint.
+  std::string priming_frame(std::uint64_t stream);
+  // Connection `conn` (already adopted by the hub) now carries `stream`. Events of that stream
+  // logged after `after_seq` are queued first (Last-Event-ID); a stream that already sent its
+  // last event ends after that replay. A connection that carried it before is closed.
+  void attach(std::uint64_t stream, const std::string& conn, std::uint64_t after_seq = 0);
+  // The hub closed `conn`, which carried `stream`.
+  void detach(std::uint64_t stream, const std::string& conn);
+  // Sends a JSON-RPC message on `stream`: it gets the next event id, goes into the log, and is
+  // queued on the stream's connection if one is attached. `last` ends the stream.
+  void send(std::uint64_t stream, const rapidjson::Value& message, bool last = false);
+  // Ends `stream` without a further message.
+  void end_stream(std::uint64_t stream);
+
+  // The standalone GET stream. claim_standalone() makes `stream` it; false when another one is
+  // open or opening (the caller answers 409).
+  bool claim_standalone(std::uint64_t stream);
+  std::uint64_t standalone() const;
+
+  // A Last-Event-ID of this session: its stream and sequence number; nullopt when malformed or
+  // the stream is unknown.
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> find_event(std::string_view id) const;
+
+  // Calls in flight by their JSON-RPC id (as JSON text), for notifications/cancelled.
+  std::shared_ptr<std::atomic<bool>> begin_call(const std::string& id_text);
+  void end_call(const std::string& id_text);
+  void cancel(const std::string& id_text);
+
+  // Sends a request to the client on `stream` and waits for the response it POSTs back (see
+  // deliver()), at most `timeout`, returning early when `cancelled` turns true or the session
+  // closes. Ids are strings of the server's own ("srv-N"), so they never meet the client's.
+  core::Result<rapidjson::Document> request(std::uint64_t stream, std::string_view method,
+                                            rapidjson::Document params,
+                                            std::chrono::milliseconds timeout,
+                                            const std::atomic<bool>& cancelled);
+  // A response from the client: true when a request was waiting for it.
+  bool deliver(const rapidjson::Value& response);
+
+  void touch(TimePoint now);
+  // Reclaimable: no connection attached, no call running, and no activity since `cutoff`.
+  bool idle_since(TimePoint cutoff) const;
+  TimePoint last_active() const;
+  // Ends the session: every connection is closed with `reason`, calls are cancelled, waiting
+  // requests fail. Idempotent.
+  void close(sse::CloseReason reason);
+
+  std::size_t logged_events() const;
+
+ private:
+  struct Stream {
+    std::string conn;         // the hub connection carrying it now; "" when none
+    bool connecting = false;  // claimed as the standalone stream, not yet attached
+    bool ended = false;       // its last event was sent
+  };
+  struct Logged {
+    std::uint64_t stream = 0;
+    std::uint64_t seq = 0;
+    std::string frame;
+    bool last = false;
+  };
+  struct Pending {
+    bool done = false;
+    bool is_error = false;
+    rapidjson::Document result;
+    std::string error;
+  };
+
+  std::string frame(const rapidjson::Value& message, std::uint64_t stream, std::uint64_t seq) const;
+  void log_event(Logged e) REQUIRES(mu_);
+  void prune_streams() REQUIRES(mu_);
+
+  const std::string id_;
+  const SessionKind kind_;
+  const std::string version_;
+  sse::StreamHub& hub_;
+  const SessionOptions& options_;
+  std::atomic<int>& waiting_calls_;
+  const core::Clock& clock_;
+
+  mutable core::Mutex mu_;
+  core::CondVar answered_;
+  bool closed_ GUARDED_BY(mu_) = false;
+  TimePoint last_active_ GUARDED_BY(mu_);
+  std::uint64_t next_stream_ GUARDED_BY(mu_) = 1;
+  std::uint64_t next_seq_ GUARDED_BY(mu_) = 1;
+  std::uint64_t next_request_ GUARDED_BY(mu_) = 1;
+  std::uint64_t standalone_ GUARDED_BY(mu_) = 0;
+  std::map<std::uint64_t, Stream> streams_ GUARDED_BY(mu_);
+  std::deque<Logged> log_ GUARDED_BY(mu_);  // <= max_logged_events, <= max_logged_bytes
+  std::size_t log_bytes_ GUARDED_BY(mu_) = 0;
+  std::unordered_map<std::string, std::shared_ptr<std::atomic<bool>>> calls_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, std::shared_ptr<Pending>> pending_ GUARDED_BY(mu_);
+};
+
+class SessionTable {
+ public:
+  SessionTable(SessionOptions options, sse::StreamHub& hub, const mcp::Server& server,
+               const core::Clock& clock, metrics::Registry& metrics);
+  ~SessionTable();  // stop()
+  SessionTable(const SessionTable&) = delete;
+  SessionTable& operator=(const SessionTable&) = delete;
+
+  // Starts the thread that ends idle sessions (production); tests call expire_idle() instead.
+  void start();
+  void stop();
+
+  // A new session with a fresh id (128 random bits, hex). At the cap, idle sessions are reclaimed
+  // first, then the least recently active one without streams or calls; fails with kUnavailable
+  // when every session is busy.
+  core::Result<std::shared_ptr<Session>> create(SessionKind kind, std::string version);
+  // The session, touched; nullptr when unknown, expired or deleted.
+  std::shared_ptr<Session> find(const std::string& id);
+  // Ends a session: `reason` closes its streams, `why` labels the metric. False when unknown.
+  bool remove(const std::string& id, sse::CloseReason reason, const char* why);
+  // Ends sessions idle for longer than the idle timeout; returns how many.
+  std::size_t expire_idle();
+  // Ends every session (shutdown): waiting calls return at once.
+  void close_all();
+
+  std::size_t size() const;
+  const SessionOptions& options() const { return options_; }
+
+ private:
+  void run(std::stop_token stop);
+  void ended(const std::shared_ptr<Session>& s, sse::CloseReason reason, const char* why);
+
+  const SessionOptions options_;
+  sse::StreamHub& hub_;
+  const mcp::Server& server_;
+  const core::Clock& clock_;
+  metrics::Registry& metrics_;
+  std::atomic<int> waiting_calls_{0};
+
+  mutable core::Mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<Session>> sessions_ GUARDED_BY(mu_);
+  core::CondVar wake_;
+  std::jthread reaper_;  // last: stopped before the members above go
+};
+
+}  // namespace shopmcp::transport

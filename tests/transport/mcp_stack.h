@@ -1,0 +1,143 @@
+// The MCP HTTP doors over a real StreamHub (driven by the test, on a fake clock) and a real
+// SessionTable, with an Upgrader that turns a streamed answer into a socketpair the test reads.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "http/router.h"
+#include "json/json.h"
+#include "mcp/server.h"
+#include "metrics/metrics.h"
+#include "rpc/dispatcher.h"
+#include "shop/fixture.h"
+#include "sse/stream_hub.h"
+#include "sse/test_support.h"
+#include "transport/routes.h"
+#include "transport/session.h"
+
+namespace shopmcp::testing {
+
+// Takes a stream's head and hands its take_over a socketpair end; the test reads the other.
+class FakeUpgrader final : public http::Upgrader {
+ public:
+  void start_stream(http::Response head) override {
+    REQUIRE_FALSE(used);
+    used = true;
+    int sv[2];
+    REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+    client.fd = sv[1];
+    status = head.status;
+    headers = head.headers;
+    first = head.body;
+    head.take_over(std::make_unique<SocketSink>(sv[0], &counters));
+  }
+  bool used = false;
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string first;  // the body written with the head
+  Counters counters;
+  Peer client;
+};
+
+// Hands a Response's take_over a socketpair, as the worker does for GET streams.
+inline std::unique_ptr<Peer> take_stream(http::Response& r, Counters* c) {
+  REQUIRE(static_cast<bool>(r.take_over));
+  int sv[2];
+  REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+  auto p = std::make_unique<Peer>();
+  p->fd = sv[1];
+  r.take_over(std::make_unique<SocketSink>(sv[0], c));
+  return p;
+}
+
+struct McpStack {
+  Shop shop{20};
+  FakeClock clock;
+  metrics::Registry metrics;
+  std::unique_ptr<mcp::Server> server;
+  rpc::Dispatcher dispatcher;
+  std::unique_ptr<sse::StreamHub> hub;
+  std::unique_ptr<transport::SessionTable> sessions;
+  http::Router router;
+
+  // `extra` may add tools before the server is built.
+  explicit McpStack(transport::SessionOptions so = {},
+                    const std::function<void(mcp::ToolRegistry&)>& extra = {}) {
+    if (extra) extra(shop.tools);
+    server = std::make_unique<mcp::Server>(
+        mcp::ServerInfo{"shop-mcp", "Shop MCP", "9.9.9", "desc", "instr"}, shop.tools);
+    server->install(dispatcher);
+    hub = std::make_unique<sse::StreamHub>(sse::HubOptions{}, clock, metrics);
+    sessions = std::make_unique<transport::SessionTable>(so, *hub, *server, clock, metrics);
+    transport::Services s{server.get(), &dispatcher, &clock, clock.steady_now(), hub.get(),
+                          &metrics,     sessions.get()};
+    transport::add_rest_routes(router, s);
+    transport::add_streamable_http_routes(router, s);
+    transport::add_legacy_sse_routes(router, s);
+  }
+
+  http::Response send(const char* method, const char* path, std::string body,
+                      std::map<std::string, std::string> headers = {},
+                      http::Upgrader* upgrader = nullptr) {
+    http::Request r;
+    r.method = method;
+    const std::string p = path;
+    r.path = p.substr(0, p.find('?'));
+    if (p.find('?') != std::string::npos) r.query = p.substr(p.find('?') + 1);
+    r.body = std::move(body);
+    r.content_type = "application/json";
+    r.headers = std::move(headers);
+    if (!r.headers.count("accept")) r.headers["accept"] = "application/json, text/event-stream";
+    r.upgrader = upgrader;
+    return router.route(r);
+  }
+
+  // initialize over POST /mcp; returns the session id.
+  std::string initialize(const char* version = "2025-11-25", const char* capabilities = "{}") {
+    auto r = send("POST", "/mcp",
+                  std::string(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":")") +
+                      version + R"(","capabilities":)" + capabilities +
+                      R"(,"clientInfo":{"name":"t","version":"1"}}})");
+    REQUIRE(r.status == 200);
+    auto id = r.header("Mcp-Session-Id");
+    REQUIRE(id.has_value());
+    return *id;
+  }
+
+  // A message within session `sid`.
+  http::Response rpc(const std::string& sid, const std::string& body,
+                     http::Upgrader* upgrader = nullptr,
+                     std::map<std::string, std::string> extra = {}) {
+    extra["mcp-session-id"] = sid;
+    return send("POST", "/mcp", body, std::move(extra), upgrader);
+  }
+
+  void pump(int rounds = 3) {
+    for (int i = 0; i < rounds; ++i) hub->poll_once(std::chrono::milliseconds(0));
+  }
+};
+
+inline rapidjson::Document body_of(const std::string& text) {
+  auto d = json::parse(text);
+  REQUIRE(d.has_value());
+  return std::move(d).value();
+}
+
+// The data lines of an SSE text as JSON documents, in order (events without data are skipped).
+inline std::vector<rapidjson::Document> sse_messages(const std::string& text) {
+  std::vector<rapidjson::Document> out;
+  std::size_t pos = 0;
+  while ((pos = text.find("data: ", pos)) != std::string::npos) {
+    const auto end = text.find('\n', pos);
+    const std::string data = text.substr(pos + 6, end - pos - 6);
+    if (!data.empty()) out.push_back(body_of(data));
+    pos = end;
+  }
+  return out;
+}
+
+}  // namespace shopmcp::testing
