@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of a running shop-mcp behind nginx: health, initialize, the tool list, one tool call
-# and one JSON-RPC ping. One line per check; stops at the first failure with exit 1.
+# and an MCP session over POST /mcp with a JSON-RPC ping. One line per check; stops at the first failure with exit 1.
 # Usage: deploy/smoke-test.sh [BASE_URL]   (default http://127.0.0.1:8080; a trailing /mcp is fine)
 set -euo pipefail
 
@@ -15,22 +15,29 @@ for tool in curl jq; do
 done
 
 body_file=$(mktemp)
-trap 'rm -f "$body_file"' EXIT
+trap 'rm -f "$body_file" "$body_file.h"' EXIT
 status=
 body=
 
-# fetch METHOD PATH [JSON BODY]: sets status and body.
+session=
+
+# fetch METHOD PATH [JSON BODY]: sets status and body (and session, from Mcp-Session-Id).
 fetch() {
-  local args=(-sS -m 10 -o "$body_file" -w '%{http_code}' -X "$1")
+  local args=(-sS -m 10 -o "$body_file" -D "$body_file.h" -w '%{http_code}' -X "$1")
   if (($# >= 3)); then
     args+=(-H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream'
       --data-binary "$3")
   fi
+  [[ -n $session ]] && args+=(-H "Mcp-Session-Id: $session")
   status=$(curl "${args[@]}" "$base$2" 2>&1) || {
     echo "FAIL $1 $2: no HTTP answer from $base ($status)"
     exit 1
   }
   body=$(<"$body_file")
+  local sid
+  sid=$(tr -d '\r' <"$body_file.h" | awk -F': ' 'tolower($1) == "mcp-session-id" {print $2}')
+  [[ -n $sid ]] && session=$sid
+  return 0
 }
 
 # check NAME METHOD PATH BODY|'' JQ_TEST: 200 and a JSON body for which JQ_TEST is true.
@@ -58,6 +65,10 @@ check "tools list (4 or more, get_orders among them)" GET /mcp/tools '' \
 check "tools/call get_orders limit 3 (3 orders, no error)" POST /mcp/tools/call \
   '{"name":"get_orders","arguments":{"limit":3}}' \
   '(.isError // false) == false and (.content[0].text | fromjson | .orders | length) == 3'
-check "JSON-RPC ping over POST /mcp (result {})" POST /mcp \
-  '{"jsonrpc":"2.0","id":1,"method":"ping"}' '.jsonrpc == "2.0" and .id == 1 and .result == {}'
-echo "smoke-test: all 5 checks passed"
+check "MCP initialize over POST /mcp (a session id comes back)" POST /mcp \
+  '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"smoke-test","version":"1"}}}' \
+  '.result.serverInfo.name == "shop-mcp"'
+[[ -n $session ]] || { echo "FAIL initialize over POST /mcp: no Mcp-Session-Id header"; exit 1; }
+check "JSON-RPC ping in that session (result {})" POST /mcp \
+  '{"jsonrpc":"2.0","id":2,"method":"ping"}' '.jsonrpc == "2.0" and .id == 2 and .result == {}'
+echo "smoke-test: all 6 checks passed"

@@ -206,7 +206,7 @@ const std::vector<Option>& options() {
          buf << in.rdbuf();
          return set_token(c, buf.str(), "in the file");
        }},
-      {"auth-token", "SHOP_MCP_AUTH_TOKEN", nullptr, nullptr, nullptr,
+      {"", "SHOP_MCP_AUTH_TOKEN", nullptr, nullptr, nullptr,  // env only: a flag shows in ps
        [](Config& c, const std::string& s) -> Result<void> { return set_token(c, s, "value"); }},
       {"seed-orders", "SHOP_MCP_SEED_ORDERS", "N", "orders generated when the database is new",
        show(&Config::seed_orders),

@@ -274,6 +274,7 @@ _t_require() {
 start_stack() {
   local env_args=() app_args=() a upstream tries
   [[ -z $STACK_APP_PID ]] || t_fatal "start_stack: a stack is already running (stop_stack first)"
+  MCP_SESSION=
   _t_require
   STACK_DB=$T_DIR/shop.db
   STACK_SOCK=$T_DIR/app.sock
@@ -393,10 +394,33 @@ post_json() {
   request POST "$path" -H 'Content-Type: application/json' --data-binary "$body" "$@"
 }
 
-# rpc JSON [curl args...]: one JSON-RPC message to POST /mcp, as MCP clients send it.
+# mcp_session: the MCP session of the running stack (Streamable HTTP at /mcp), created on first
+# use with initialize + notifications/initialized, as MCP clients do. Sets MCP_SESSION; leaves
+# RESP_* alone.
+MCP_SESSION=
+mcp_session() {
+  [[ -n $MCP_SESSION ]] && return 0
+  local h
+  h=$(curl -sS -m 10 -D - -o /dev/null -H 'Content-Type: application/json' \
+    -H 'Accept: application/json, text/event-stream' --data-binary \
+    '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"integration","version":"1"}}}' \
+    "$(base_url)/mcp" | tr -d '\r' | awk -F': ' 'tolower($1) == "mcp-session-id" {print $2}')
+  [[ -n $h ]] || t_fatal "mcp_session: initialize over POST /mcp returned no Mcp-Session-Id"
+  MCP_SESSION=$h
+  curl -sS -m 10 -o /dev/null -H 'Content-Type: application/json' -H "Mcp-Session-Id: $h" \
+    -H 'Accept: application/json, text/event-stream' \
+    --data-binary '{"jsonrpc":"2.0","method":"notifications/initialized"}' "$(base_url)/mcp"
+}
+
+# rpc JSON [curl args...]: one JSON-RPC message to POST /mcp within the stack's MCP session, as
+# MCP clients send it (initialize itself goes without a session).
 rpc() {
   local body=$1
   shift
+  if [[ $body != *'"method":"initialize"'* ]]; then
+    mcp_session
+    set -- -H "Mcp-Session-Id: $MCP_SESSION" -H 'MCP-Protocol-Version: 2025-11-25' "$@"
+  fi
   post_json /mcp "$body" -H 'Accept: application/json, text/event-stream' "$@"
 }
 
