@@ -34,6 +34,9 @@ class ToolContext {
   virtual core::Result<rapidjson::Document> ask_client(std::string_view method,
                                                        rapidjson::Document params,
                                                        std::chrono::milliseconds timeout) = 0;
+  // Ends the connection the client reads this call on; the client reconnects (Last-Event-ID) and
+  // receives the rest. No-op where the transport cannot resume.
+  virtual void close_stream() {}
 };
 
 // For callers with no way back to the client (REST routes, tests): everything is a no-op and

@@ -44,6 +44,9 @@ class CallScope final : public ToolContext {
   }
 
   bool cancelled() const override { return peer_ != nullptr && peer_->cancelled(); }
+  void close_stream() override {
+    if (peer_ != nullptr) peer_->close_stream();
+  }
 
   core::Result<rapidjson::Document> ask_client(std::string_view method, rapidjson::Document params,
                                                std::chrono::milliseconds timeout) override {

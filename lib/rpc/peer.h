@@ -27,6 +27,9 @@ class Peer {
   // True once the client cancelled the call (notifications/cancelled, or closing the stream where
   // the protocol revision says that cancels).
   virtual bool cancelled() const = 0;
+  // Closes the connection carrying the call's stream now; what the call sends afterwards waits in
+  // the session for the client to reconnect with Last-Event-ID. No-op where that is impossible.
+  virtual void close_stream() {}
 };
 
 }  // namespace shopmcp::rpc

@@ -119,6 +119,14 @@ void Session::end_stream(std::uint64_t stream) {
   if (standalone_ == stream) standalone_ = 0;
 }
 
+void Session::drop_connection(std::uint64_t stream) {
+  core::MutexLock l(&mu_);
+  auto it = streams_.find(stream);
+  if (it == streams_.end() || it->second.conn.empty()) return;
+  hub_.request_close(it->second.conn, sse::CloseReason::kCompleted);
+  it->second.conn.clear();
+}
+
 bool Session::claim_standalone(std::uint64_t stream) {
   core::MutexLock l(&mu_);
   if (standalone_ != 0) {

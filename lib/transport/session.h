@@ -75,6 +75,8 @@ class Session {
   void send(std::uint64_t stream, const rapidjson::Value& message, bool last = false);
   // Ends `stream` without a further message.
   void end_stream(std::uint64_t stream);
+  // Closes the connection carrying `stream`, keeping the stream: later events wait in the log.
+  void drop_connection(std::uint64_t stream);
 
   // The standalone GET stream. claim_standalone() makes `stream` it; false when another one is
   // open or opening (the caller answers 409).

@@ -92,6 +92,10 @@ class SessionPeer final : public rpc::Peer {
 
   bool cancelled() const override { return cancelled_->load(); }
 
+  void close_stream() override {
+    if (open()) session_->drop_connection(stream_);
+  }
+
   // The SSE answer's logical stream; 0 while the answer is still JSON.
   std::uint64_t stream() const { return stream_; }
 

@@ -1,0 +1,188 @@
+// The composition root shared by shop-mcp and conformance-server: builds and wires every object,
+// owns every thread, and turns SIGTERM/SIGINT into an orderly stop (stop accepting, answer what
+// is in flight, exit 0).
+#include "common/server_main.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "fcgi/listener.h"
+#include "fcgi/worker_pool.h"
+#include "http/guard.h"
+#include "http/router.h"
+#include "log/log.h"
+#include "mcp/server.h"
+#include "mcp/tool_registry.h"
+#include "metrics/metrics.h"
+#include "rpc/dispatcher.h"
+#include "shop/tools.h"
+#include "sse/stream_hub.h"
+#include "store/sqlite_store.h"
+#include "transport/routes.h"
+#include "transport/session.h"
+
+namespace shopmcp::app {
+namespace {
+
+const char* getenv_lookup(const char* name) { return std::getenv(name); }
+
+// Blocks the stop signals in this thread (and so in every thread it starts) so that only
+// sigwait() in main() receives them; SIGPIPE is ignored process-wide.
+sigset_t block_stop_signals() {
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+// Every open stream holds a socket: raise the soft open-file limit to the hard one.
+void raise_fd_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    spdlog::info("open-file limit {}", static_cast<long long>(rl.rlim_cur));
+  }
+}
+
+int run(const config::Config& cfg, const Program& program) {
+  const sigset_t stop_signals = block_stop_signals();
+  raise_fd_limit();
+  core::SystemClock clock;
+
+  store::SeedOptions seed;
+  seed.orders = cfg.seed_orders;
+  seed.seed = cfg.seed_value;
+  seed.now_unix = clock.unix_seconds();
+  const auto t0 = clock.steady_now();
+  auto db = store::SqliteStore::open(cfg.db, seed);
+  if (!db) {
+    spdlog::critical("cannot open the database: {}", db.error().message);
+    return 1;
+  }
+  spdlog::info("database ready: path={} ms={}", cfg.db,
+               std::chrono::duration_cast<std::chrono::milliseconds>(clock.steady_now() - t0)
+                   .count());
+  if (cfg.init_only) return 0;
+
+  metrics::Registry metrics;
+  mcp::ToolRegistry tools;
+  shop::register_tools(tools, **db);
+  if (program.add_tools) program.add_tools(tools);
+  tools.set_observer([&metrics](const std::string& tool, bool is_error, double seconds) {
+    metrics.tool_calls.with({tool, is_error ? "error" : "ok"}).inc();
+    metrics.tool_seconds.with({tool}).observe(seconds);
+  });
+  mcp::ServerInfo info = program.info;
+  info.version = kVersion;
+  mcp::Server server(info, tools);
+  rpc::Dispatcher dispatcher;
+  server.install(dispatcher);
+
+  sse::HubOptions hub_options;
+  hub_options.ping_interval = std::chrono::seconds(cfg.ping_interval);
+  hub_options.max_connection_time = std::chrono::seconds(cfg.max_connection_time);
+  hub_options.max_consecutive_failures = cfg.max_consecutive_failures;
+  hub_options.max_streams = static_cast<std::size_t>(cfg.max_streams);
+  sse::StreamHub hub(hub_options, clock, metrics);
+  hub.start();
+
+  http::Router router;
+  router.set_observer([&metrics](const std::string& route, int status) {
+    metrics.requests.with({route, std::to_string(status)}).inc();
+  });
+  transport::SessionOptions session_options;
+  session_options.max_sessions = static_cast<std::size_t>(cfg.max_sessions);
+  session_options.idle_timeout = std::chrono::seconds(cfg.session_idle_timeout);
+  session_options.client_request_timeout = std::chrono::seconds(cfg.client_request_timeout);
+  session_options.max_waiting_calls = std::max(1, cfg.threads / 2);
+  transport::SessionTable sessions(session_options, hub, server, clock, metrics);
+  sessions.start();
+
+  http::GuardOptions guard_options;
+  guard_options.allowed_hosts = cfg.allowed_hosts;
+  guard_options.allowed_origins = cfg.allowed_origins;
+  guard_options.auth_token = cfg.auth_token;
+  guard_options.public_paths = {"/mcp/health"};
+  const http::Guard guard(guard_options);
+  router.set_guard([&guard](const http::Request& req) { return guard.check(req); });
+
+  transport::Services services{&server, &dispatcher, &clock,    clock.steady_now(),
+                               &hub,    &metrics,    &sessions};
+  transport::add_rest_routes(router, services);
+  transport::add_streamable_http_routes(router, services);
+  transport::add_legacy_sse_routes(router, services);
+  transport::add_seed_sse_route(router, services);
+  transport::add_metrics_route(router, services);
+
+  auto listener = fcgi::open_listener(cfg.listen, cfg.listen_explicit);
+  if (!listener) {
+    spdlog::critical("{}", listener.error().message);
+    return 1;
+  }
+  fcgi::WorkerPool pool(listener->fd, fcgi::PoolOptions{cfg.threads, cfg.body_limit}, router);
+  pool.start();
+  spdlog::info("{} {} listening on {} with {} worker threads", program.name, kVersion,
+               listener->description, cfg.threads);
+
+  int sig = 0;
+  while (sigwait(&stop_signals, &sig) != 0) {
+  }
+  spdlog::info("received {}: no new requests; closing {} streams, answering requests in flight",
+               sig == SIGTERM ? "SIGTERM" : "SIGINT", hub.open_streams());
+  const auto drain_start = clock.steady_now();
+  pool.stop();
+  sessions.stop();
+  sessions.close_all();  // calls waiting on a client return at once
+  hub.shutdown(std::chrono::milliseconds(1500));
+  pool.join();
+  spdlog::info("drained in {} ms",
+               std::chrono::duration_cast<std::chrono::milliseconds>(clock.steady_now() - drain_start)
+                   .count());
+  if (cfg.listen_explicit && cfg.listen.rfind("unix:", 0) == 0) unlink(cfg.listen.c_str() + 5);
+  spdlog::info("stopped after {} requests", pool.requests_served());
+  return 0;
+}
+
+}  // namespace
+
+int server_main(int argc, char** argv, const Program& program) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto cfg = config::parse(args, getenv_lookup);
+  if (!cfg) {
+    std::fprintf(stderr, "%s: %s\n", program.name, cfg.error().message.c_str());
+    return 2;
+  }
+  if (cfg->show_help) {
+    std::cout << config::help_text();
+    return 0;
+  }
+  if (cfg->show_version) {
+    std::cout << program.name << " " << kVersion << "\n";
+    return 0;
+  }
+  log::setup(cfg->log_level, cfg->log_format);
+  try {
+    return run(*cfg, program);
+  } catch (const std::exception& e) {
+    spdlog::critical("fatal: {}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace shopmcp::app
