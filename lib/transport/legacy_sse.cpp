@@ -1,6 +1,9 @@
 // The 2024-11-05 HTTP+SSE transport: GET /mcp/sse opens a session whose stream first names the
 // endpoint to POST to; POST /mcp/messages?sessionId=ID answers 202 at once, and the call's
 // answer (and anything it sends before) goes out on the stream as "message" events.
+#include <chrono>
+#include <thread>
+
 #include "core/ids.h"
 #include "json/json.h"
 #include "log/log.h"
@@ -23,6 +26,7 @@ class LegacyPeer final : public rpc::Peer {
 
   bool notify(std::string_view method, Document params) override {
     if (cancelled()) return false;
+    ++notified_;
     Document msg(rapidjson::kObjectType);
     auto& a = msg.GetAllocator();
     msg.AddMember("jsonrpc", "2.0", a);
@@ -36,8 +40,10 @@ class LegacyPeer final : public rpc::Peer {
     return session_.request(session_.standalone(), method, std::move(params), timeout, *cancelled_);
   }
   bool cancelled() const override { return cancelled_->load(); }
+  int notified() const { return notified_; }
 
  private:
+  int notified_ = 0;
   Session& session_;
   std::shared_ptr<std::atomic<bool>> cancelled_;
 };
@@ -145,6 +151,9 @@ http::Response post_message(const Services& s, const http::Request& req) {
       throw;
     }
     session->end_call(call_id);
+    // The official TypeScript client drops progress notifications that reach it in the same
+    // network read as the call's response on this transport; a short gap keeps them apart.
+    if (peer.notified() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(25));
     if (reply && !cancelled->load()) session->send(session->standalone(), *reply);
   };
   return r;
