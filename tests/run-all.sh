@@ -53,7 +53,7 @@ esac
 
 cd "$ROOT"
 echo "== run-all: dependencies"
-bash "$ROOT/deploy/install-deps.sh"
+bash "$ROOT/deploy/install-deps.sh" --test-clients
 
 echo "== run-all: configure and build ($build_dir${sanitize:+, sanitizer $sanitize})"
 cmake -S "$ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHOPMCP_WERROR=ON \
