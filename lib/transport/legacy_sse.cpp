@@ -4,7 +4,6 @@
 #include <chrono>
 #include <thread>
 
-#include "core/ids.h"
 #include "json/json.h"
 #include "log/log.h"
 #include "rpc/errors.h"
@@ -67,29 +66,17 @@ http::Response open_stream(const Services& s, const http::Request& req) {
   std::shared_ptr<Session> session = std::move(created).value();
   const std::uint64_t stream = session->open_stream();
   MCP_CHECK(session->claim_standalone(stream));
-  const std::string conn = "mcp_legacy_" + core::random_hex(12);
   spdlog::info("MCP session created {{\"session_id\":\"{}\",\"transport\":\"HTTP+SSE\",\"client_ip\":\"{}\"}}",
                session->id(), req.remote_addr);
 
   http::Response head = sse_head("");
   head.body = sse::event("endpoint", "/mcp/messages?sessionId=" + session->id());
-  sse::StreamInit init;
-  init.connection_id = conn;
-  init.route = "GET /mcp/sse";
-  init.format = mcp_stream_format();
-  init.frames = 1;
-  init.bytes = static_cast<std::int64_t>(head.body.size());
   // The session lives as long as its stream.
   SessionTable* sessions = s.sessions;
-  init.on_close = [sessions, id = session->id()](sse::CloseReason reason) {
-    sessions->remove(id, reason, "stream_closed");
-  };
-  sse::StreamHub* hub = s.hub;
-  head.take_over = [hub, init = std::move(init), session, stream,
-                    conn](std::unique_ptr<sse::Sink> sink) mutable {
-    hub->adopt(std::move(sink), std::move(init));
-    session->attach(stream, conn);
-  };
+  hand_to_session(head, s.hub, session, stream, "GET /mcp/sse", 0,
+                  [sessions, id = session->id()](sse::CloseReason reason) {
+                    sessions->remove(id, reason, "stream_closed");
+                  });
   return head;
 }
 

@@ -1,5 +1,6 @@
 #include "transport/mcp_http.h"
 
+#include "core/ids.h"
 #include "http/router.h"
 #include "json/json.h"
 #include "mcp/server.h"
@@ -79,6 +80,31 @@ http::Response sse_head(const std::string& session_id) {
 std::shared_ptr<const sse::Format> mcp_stream_format() {
   static const auto kFormat = std::make_shared<const McpStreamFormat>();
   return kFormat;
+}
+
+void hand_to_session(http::Response& head, sse::StreamHub* hub, std::shared_ptr<Session> session,
+                     std::uint64_t stream, const char* route, std::uint64_t after_seq,
+                     std::function<void(sse::CloseReason)> on_close) {
+  const std::string conn = "mcp_" + core::random_hex(12);
+  sse::StreamInit init;
+  init.connection_id = conn;
+  init.route = route;
+  init.format = mcp_stream_format();
+  init.frames = 1;
+  init.bytes = static_cast<std::int64_t>(head.body.size());
+  if (on_close) {
+    init.on_close = std::move(on_close);
+  } else {
+    std::weak_ptr<Session> weak = session;
+    init.on_close = [weak, stream, conn](sse::CloseReason) {
+      if (auto s = weak.lock()) s->detach(stream, conn);
+    };
+  }
+  head.take_over = [hub, init = std::move(init), session = std::move(session), stream, conn,
+                    after_seq](std::unique_ptr<sse::Sink> sink) mutable {
+    hub->adopt(std::move(sink), std::move(init));
+    session->attach(stream, conn, after_seq);
+  };
 }
 
 MessageKind classify(const rapidjson::Value& msg) {

@@ -12,6 +12,7 @@
 
 #include "http/request.h"
 #include "sse/stream_hub.h"
+#include "transport/session.h"
 
 namespace shopmcp::transport {
 
@@ -36,6 +37,14 @@ http::Response sse_head(const std::string& session_id);
 // collide with the client's); nothing is sent on timeout or close (the client resumes or
 // reconnects).
 std::shared_ptr<const sse::Format> mcp_stream_format();
+
+// Makes `head` (a stream's status, headers and first frames) hand its connection to the hub as
+// logical stream `stream` of `session`: adopted under a fresh connection id (for the log:
+// `route`), then attached, replaying the stream's events after `after_seq`. `on_close` runs when
+// the hub closes the connection; empty = the session forgets the connection.
+void hand_to_session(http::Response& head, sse::StreamHub* hub, std::shared_ptr<Session> session,
+                     std::uint64_t stream, const char* route, std::uint64_t after_seq = 0,
+                     std::function<void(sse::CloseReason)> on_close = {});
 
 enum class MessageKind { kRequest, kNotification, kResponse, kOther };
 // Classifies an incoming message; kOther for anything the dispatcher must refuse.

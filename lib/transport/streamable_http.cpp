@@ -111,26 +111,9 @@ class SessionPeer final : public rpc::Peer {
     tried_ = true;
     if (!s_.hub->try_reserve()) return false;
     const std::uint64_t stream = session_->open_stream();
-    const std::string conn = "mcp_" + core::random_hex(12);
     http::Response head = sse_head(session_->id());
     head.body = session_->priming_frame(stream);
-    sse::StreamInit init;
-    init.connection_id = conn;
-    init.route = "POST /mcp";
-    init.format = mcp_stream_format();
-    init.frames = 1;
-    init.bytes = static_cast<std::int64_t>(head.body.size());
-    std::weak_ptr<Session> weak = session_;
-    init.on_close = [weak, stream, conn](sse::CloseReason) {
-      if (auto s = weak.lock()) s->detach(stream, conn);
-    };
-    sse::StreamHub* hub = s_.hub;
-    auto session = session_;
-    head.take_over = [hub, init = std::move(init), session, stream,
-                      conn](std::unique_ptr<sse::Sink> sink) mutable {
-      hub->adopt(std::move(sink), std::move(init));
-      session->attach(stream, conn);
-    };
+    hand_to_session(head, s_.hub, session_, stream, "POST /mcp");
     req_.upgrader->start_stream(std::move(head));
     stream_ = stream;
     return true;
@@ -504,25 +487,9 @@ http::Response get_mcp(const Services& s, const http::Request& req) {
     r.set_header("Retry-After", "5");
     return r;
   }
-  const std::string conn = "mcp_" + core::random_hex(12);
   http::Response head = sse_head(session->id());
   head.body = std::move(first);
-  sse::StreamInit init;
-  init.connection_id = conn;
-  init.route = "GET /mcp";
-  init.format = mcp_stream_format();
-  init.frames = 1;
-  init.bytes = static_cast<std::int64_t>(head.body.size());
-  std::weak_ptr<Session> weak = session;
-  init.on_close = [weak, stream, conn](sse::CloseReason) {
-    if (auto sp = weak.lock()) sp->detach(stream, conn);
-  };
-  sse::StreamHub* hub = s.hub;
-  head.take_over = [hub, init = std::move(init), session, stream, conn,
-                    after](std::unique_ptr<sse::Sink> sink) mutable {
-    hub->adopt(std::move(sink), std::move(init));
-    session->attach(stream, conn, after);
-  };
+  hand_to_session(head, s.hub, session, stream, "GET /mcp", after);
   return head;
 }
 
