@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -25,8 +26,7 @@ namespace shopmcp::testing {
 class FakeUpgrader final : public http::Upgrader {
  public:
   void start_stream(http::Response head) override {
-    REQUIRE_FALSE(used);
-    used = true;
+    REQUIRE_FALSE(used.load());
     int sv[2];
     REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
     client.fd = sv[1];
@@ -34,8 +34,9 @@ class FakeUpgrader final : public http::Upgrader {
     headers = head.headers;
     first = head.body;
     head.take_over(std::make_unique<SocketSink>(sv[0], &counters));
+    used.store(true);  // last: a test thread polling it then sees everything above
   }
-  bool used = false;
+  std::atomic<bool> used{false};
   int status = 0;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string first;  // the body written with the head
