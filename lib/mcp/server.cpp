@@ -112,6 +112,13 @@ std::string supported_versions_text() {
   return out;
 }
 
+rapidjson::Value supported_versions(rapidjson::Document::AllocatorType& a) {
+  rapidjson::Value versions(rapidjson::kArrayType);
+  versions.PushBack(rapidjson::StringRef(kStatelessProtocolVersion), a);
+  for (const char* v : kProtocolVersions) versions.PushBack(rapidjson::StringRef(v), a);
+  return versions;
+}
+
 std::string negotiate_version(std::string_view requested) {
   for (const char* v : kProtocolVersions) {
     if (requested == v) return v;
@@ -157,10 +164,7 @@ rapidjson::Document Server::discover_result() const {
   rapidjson::Document d = initialize_result(nullptr);
   auto& a = d.GetAllocator();
   d.RemoveMember("protocolVersion");
-  rapidjson::Value versions(rapidjson::kArrayType);
-  versions.PushBack(rapidjson::StringRef(kStatelessProtocolVersion), a);
-  for (const char* v : kProtocolVersions) versions.PushBack(rapidjson::StringRef(v), a);
-  d.AddMember("supportedVersions", versions, a);
+  d.AddMember("supportedVersions", supported_versions(a), a);
   return d;
 }
 

@@ -33,6 +33,8 @@ std::string negotiate_version(std::string_view requested);
 bool is_supported_version(std::string_view version);
 // "2026-07-28, 2025-11-25, ..." for error messages.
 std::string supported_versions_text();
+// ["2026-07-28", "2025-11-25", ...] (server/discover, the unsupported-version error).
+rapidjson::Value supported_versions(rapidjson::Document::AllocatorType& a);
 
 struct ServerInfo {
   std::string name;

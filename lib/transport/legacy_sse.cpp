@@ -26,12 +26,7 @@ class LegacyPeer final : public rpc::Peer {
   bool notify(std::string_view method, Document params) override {
     if (cancelled()) return false;
     ++notified_;
-    Document msg(rapidjson::kObjectType);
-    auto& a = msg.GetAllocator();
-    msg.AddMember("jsonrpc", "2.0", a);
-    msg.AddMember("method", json::str(method, a), a);
-    msg.AddMember("params", rapidjson::Value(params, a), a);
-    session_.send(session_.standalone(), msg);
+    session_.send(session_.standalone(), notification(method, std::move(params)));
     return true;
   }
   core::Result<Document> request(std::string_view method, Document params,
@@ -106,42 +101,26 @@ http::Response post_message(const Services& s, const http::Request& req) {
   }
   http::Response r;
   r.status = 202;
-  const MessageKind kind = classify(*doc);
-  if (kind == MessageKind::kResponse) {
-    if (!session->deliver(*doc)) spdlog::info("MCP response for no waiting request {{\"session_id\":\"{}\"}}", session->id());
-    return r;
-  }
   rpc::CallContext ctx;
   ctx.request_id = req.id;
   ctx.session_id = session->id();
-  if (kind != MessageKind::kRequest) {
-    if (kind == MessageKind::kNotification && (*doc)["method"].IsString() &&
-        std::string_view((*doc)["method"].GetString()) == "notifications/cancelled") {
-      const auto& p = (*doc)["params"];
-      if (p.IsObject() && p.HasMember("requestId")) session->cancel(id_text(p["requestId"]));
+  if (classify(*doc) != MessageKind::kRequest) {
+    if (auto reply = take_message(*s.dispatcher, *session, *doc, ctx)) {
+      return http::json_response(status_for(*reply), *reply);
     }
-    if (auto reply = s.dispatcher->handle(*doc, ctx)) return http::json_response(status_for(*reply), *reply);
     return r;
   }
   // Answered on the stream after the 202 has gone out.
   auto msg = std::make_shared<Document>(std::move(doc).value());
   r.after = [s, session, msg, ctx]() mutable {
-    const std::string call_id = id_text((*msg)["id"]);
-    auto cancelled = session->begin_call(call_id);
-    LegacyPeer peer(*session, cancelled);
+    const RunningCall call(*session, (*msg)["id"]);
+    LegacyPeer peer(*session, call.cancelled());
     ctx.peer = &peer;
-    std::optional<Document> reply;
-    try {
-      reply = s.dispatcher->handle(*msg, ctx);
-    } catch (...) {
-      session->end_call(call_id);
-      throw;
-    }
-    session->end_call(call_id);
+    const std::optional<Document> reply = s.dispatcher->handle(*msg, ctx);
     // The official TypeScript client drops progress notifications that reach it in the same
     // network read as the call's response on this transport; a short gap keeps them apart.
     if (peer.notified() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    if (reply && !cancelled->load()) session->send(session->standalone(), *reply);
+    if (reply && !call.cancelled()->load()) session->send(session->standalone(), *reply);
   };
   return r;
 }

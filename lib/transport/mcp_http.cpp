@@ -3,6 +3,7 @@
 #include "core/ids.h"
 #include "http/router.h"
 #include "json/json.h"
+#include "log/log.h"
 #include "mcp/server.h"
 #include "rpc/errors.h"
 #include "sse/frame.h"
@@ -57,10 +58,7 @@ http::Response rpc_error(int status, int code, std::string_view message, const r
 http::Response unsupported_version(const std::string& requested) {
   rapidjson::Document data(rapidjson::kObjectType);
   auto& a = data.GetAllocator();
-  rapidjson::Value supported(rapidjson::kArrayType);
-  supported.PushBack(rapidjson::StringRef(mcp::kStatelessProtocolVersion), a);
-  for (const char* v : mcp::kProtocolVersions) supported.PushBack(rapidjson::StringRef(v), a);
-  data.AddMember("supported", supported, a);
+  data.AddMember("supported", mcp::supported_versions(a), a);
   data.AddMember("requested", json::str(requested.substr(0, 100), a), a);
   return rpc_error(400, rpc::kUnsupportedVersion,
                    "Bad Request: unsupported MCP-Protocol-Version '" + requested.substr(0, 100) +
@@ -82,30 +80,76 @@ std::shared_ptr<const sse::Format> mcp_stream_format() {
   return kFormat;
 }
 
-void hand_to_session(http::Response& head, sse::StreamHub* hub, std::shared_ptr<Session> session,
-                     std::uint64_t stream, const char* route, std::uint64_t after_seq,
-                     std::function<void(sse::CloseReason)> on_close) {
-  const std::string conn = "mcp_" + core::random_hex(12);
+std::string new_connection_id() { return "mcp_" + core::random_hex(12); }
+
+void hand_to_hub(http::Response& head, sse::StreamHub* hub, const std::string& conn,
+                 const char* route, std::function<void(sse::CloseReason)> on_close,
+                 std::function<void()> adopted) {
   sse::StreamInit init;
   init.connection_id = conn;
   init.route = route;
   init.format = mcp_stream_format();
-  init.frames = 1;
+  init.frames = head.body.empty() ? 0 : 1;
   init.bytes = static_cast<std::int64_t>(head.body.size());
-  if (on_close) {
-    init.on_close = std::move(on_close);
-  } else {
+  init.on_close = std::move(on_close);
+  head.take_over = [hub, init = std::move(init),
+                    adopted = std::move(adopted)](std::unique_ptr<sse::Sink> sink) mutable {
+    hub->adopt(std::move(sink), std::move(init));
+    if (adopted) adopted();
+  };
+}
+
+void hand_to_session(http::Response& head, sse::StreamHub* hub, std::shared_ptr<Session> session,
+                     std::uint64_t stream, const char* route, std::uint64_t after_seq,
+                     std::function<void(sse::CloseReason)> on_close) {
+  const std::string conn = new_connection_id();
+  if (!on_close) {
     std::weak_ptr<Session> weak = session;
-    init.on_close = [weak, stream, conn](sse::CloseReason) {
+    on_close = [weak, stream, conn](sse::CloseReason) {
       if (auto s = weak.lock()) s->detach(stream, conn);
     };
   }
-  head.take_over = [hub, init = std::move(init), session = std::move(session), stream, conn,
-                    after_seq](std::unique_ptr<sse::Sink> sink) mutable {
-    hub->adopt(std::move(sink), std::move(init));
-    session->attach(stream, conn, after_seq);
-  };
+  hand_to_hub(head, hub, conn, route, std::move(on_close),
+              [session = std::move(session), stream, conn, after_seq] {
+                session->attach(stream, conn, after_seq);
+              });
 }
+
+rapidjson::Document notification(std::string_view method, rapidjson::Document params) {
+  rapidjson::Document msg(rapidjson::kObjectType);
+  auto& a = msg.GetAllocator();
+  msg.AddMember("jsonrpc", "2.0", a);
+  msg.AddMember("method", json::str(method, a), a);
+  msg.AddMember("params", rapidjson::Value(params, a), a);
+  return msg;
+}
+
+std::optional<rapidjson::Document> take_message(const rpc::Dispatcher& dispatcher,
+                                                Session& session, const rapidjson::Value& msg,
+                                                rpc::CallContext& ctx) {
+  const MessageKind kind = classify(msg);
+  if (kind == MessageKind::kResponse) {
+    if (!session.deliver(msg)) {
+      spdlog::info("MCP response for no waiting request {{\"session_id\":\"{}\",\"id\":{}}}",
+                   session.id(), id_text(msg["id"]).substr(0, 100));
+    }
+    return std::nullopt;
+  }
+  if (kind == MessageKind::kNotification && msg["method"].IsString() &&
+      std::string_view(msg["method"].GetString()) == "notifications/cancelled") {
+    if (auto p = msg.FindMember("params"); p != msg.MemberEnd() && p->value.IsObject()) {
+      if (auto r = p->value.FindMember("requestId"); r != p->value.MemberEnd()) {
+        session.cancel(id_text(r->value));
+      }
+    }
+  }
+  return dispatcher.handle(msg, ctx);
+}
+
+RunningCall::RunningCall(Session& session, const rapidjson::Value& id)
+    : session_(session), id_(id_text(id)), cancelled_(session.begin_call(id_)) {}
+
+RunningCall::~RunningCall() { session_.end_call(id_); }
 
 MessageKind classify(const rapidjson::Value& msg) {
   if (!msg.IsObject()) return MessageKind::kOther;

@@ -3,6 +3,8 @@
 // format, message classification. Thread-safe (pure functions and immutable objects).
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +13,7 @@
 #include <rapidjson/document.h>
 
 #include "http/request.h"
+#include "rpc/dispatcher.h"
 #include "sse/stream_hub.h"
 #include "transport/session.h"
 
@@ -38,13 +41,47 @@ http::Response sse_head(const std::string& session_id);
 // reconnects).
 std::shared_ptr<const sse::Format> mcp_stream_format();
 
-// Makes `head` (a stream's status, headers and first frames) hand its connection to the hub as
-// logical stream `stream` of `session`: adopted under a fresh connection id (for the log:
+// A fresh connection id for the hub ("mcp_" and 24 hex digits).
+std::string new_connection_id();
+// Makes `head` (a stream's status, headers and first frames) hand its connection to the hub at
+// take_over, as connection `conn` (for the log: `route`); `adopted` runs right after the hub took
+// it. `on_close` runs when the hub closes it.
+void hand_to_hub(http::Response& head, sse::StreamHub* hub, const std::string& conn,
+                 const char* route, std::function<void(sse::CloseReason)> on_close,
+                 std::function<void()> adopted = {});
+// hand_to_hub for a session's stream: the connection carries logical stream `stream` of `session`: adopted under a fresh connection id (for the log:
 // `route`), then attached, replaying the stream's events after `after_seq`. `on_close` runs when
 // the hub closes the connection; empty = the session forgets the connection.
 void hand_to_session(http::Response& head, sse::StreamHub* hub, std::shared_ptr<Session> session,
                      std::uint64_t stream, const char* route, std::uint64_t after_seq = 0,
                      std::function<void(sse::CloseReason)> on_close = {});
+
+// {"jsonrpc":"2.0","method":method,"params":params}
+rapidjson::Document notification(std::string_view method, rapidjson::Document params);
+
+// A message inside `session` that is not a request: a response goes to the call waiting for it,
+// notifications/cancelled reaches the call it names, and the dispatcher sees the rest. Returns
+// the error answer for a bad envelope, else nullopt.
+std::optional<rapidjson::Document> take_message(const rpc::Dispatcher& dispatcher,
+                                                Session& session, const rapidjson::Value& msg,
+                                                rpc::CallContext& ctx);
+
+// A request running in a session, known by its id while it lives, so notifications/cancelled can
+// reach it. Not thread-safe: the call's thread.
+class RunningCall {
+ public:
+  RunningCall(Session& session, const rapidjson::Value& id);
+  ~RunningCall();
+  RunningCall(const RunningCall&) = delete;
+  RunningCall& operator=(const RunningCall&) = delete;
+  // Set once the client cancelled the call.
+  const std::shared_ptr<std::atomic<bool>>& cancelled() const { return cancelled_; }
+
+ private:
+  Session& session_;
+  const std::string id_;
+  const std::shared_ptr<std::atomic<bool>> cancelled_;
+};
 
 enum class MessageKind { kRequest, kNotification, kResponse, kOther };
 // Classifies an incoming message; kOther for anything the dispatcher must refuse.

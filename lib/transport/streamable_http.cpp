@@ -2,7 +2,6 @@
 // stateless POST-only revision 2026-07-28. A request is answered as JSON, or as an SSE stream
 // from the moment its call sends something before its result (progress, a log message, a
 // request to the client).
-#include "core/ids.h"
 #include "json/json.h"
 #include "log/log.h"
 #include "rpc/errors.h"
@@ -18,15 +17,6 @@ using rapidjson::Document;
 using rapidjson::Value;
 
 constexpr const char* kStateless = mcp::kStatelessProtocolVersion;
-
-Document notification(std::string_view method, Document params) {
-  Document msg(rapidjson::kObjectType);
-  auto& a = msg.GetAllocator();
-  msg.AddMember("jsonrpc", "2.0", a);
-  msg.AddMember("method", json::str(method, a), a);
-  msg.AddMember("params", Value(params, a), a);
-  return msg;
-}
 
 http::Response accepted() {
   http::Response r;
@@ -164,19 +154,11 @@ class StatelessPeer final : public rpc::Peer {
     if (!sse_ok_ || tried_ || req_.upgrader == nullptr) return false;
     tried_ = true;
     if (!s_.hub->try_reserve()) return false;
-    conn_ = "mcp_" + core::random_hex(12);
+    conn_ = new_connection_id();
     http::Response head = sse_head("");
-    sse::StreamInit init;
-    init.connection_id = conn_;
-    init.route = "POST /mcp";
-    init.format = mcp_stream_format();
-    init.on_close = [flag = cancelled_](sse::CloseReason reason) {
+    hand_to_hub(head, s_.hub, conn_, "POST /mcp", [flag = cancelled_](sse::CloseReason reason) {
       if (reason != sse::CloseReason::kCompleted) flag->store(true);
-    };
-    sse::StreamHub* hub = s_.hub;
-    head.take_over = [hub, init = std::move(init)](std::unique_ptr<sse::Sink> sink) mutable {
-      hub->adopt(std::move(sink), std::move(init));
-    };
+    });
     req_.upgrader->start_stream(std::move(head));
     return true;
   }
@@ -330,29 +312,6 @@ http::Response initialize(const Services& s, const http::Request& req, const Doc
   return json_answer(*reply, id);
 }
 
-// A notification or a response inside a session: responses go to the call waiting for them,
-// notifications/cancelled to the call it names. Returns an error answer for a bad envelope.
-std::optional<Document> take_message(const Services& s, Session& session, const Value& msg,
-                                     rpc::CallContext& ctx) {
-  const MessageKind kind = classify(msg);
-  if (kind == MessageKind::kResponse) {
-    if (!session.deliver(msg)) {
-      spdlog::info("MCP response for no waiting request {{\"session_id\":\"{}\",\"id\":{}}}",
-                   session.id(), id_text(msg["id"]).substr(0, 100));
-    }
-    return std::nullopt;
-  }
-  if (kind == MessageKind::kNotification && msg["method"].IsString() &&
-      std::string_view(msg["method"].GetString()) == "notifications/cancelled") {
-    if (auto p = msg.FindMember("params"); p != msg.MemberEnd() && p->value.IsObject()) {
-      if (auto r = p->value.FindMember("requestId"); r != p->value.MemberEnd()) {
-        session.cancel(id_text(r->value));
-      }
-    }
-  }
-  return s.dispatcher->handle(msg, ctx);
-}
-
 http::Response post_batch(const Services& s, const http::Request& req, Session& session,
                           const Document& batch) {
   if (session.protocol_version() != "2025-03-26") {
@@ -373,7 +332,7 @@ http::Response post_batch(const Services& s, const http::Request& req, Session& 
       reply = rpc::error_response(msg.HasMember("id") ? msg["id"] : kNullId, rpc::kInvalidRequest,
                                   "Invalid Request: initialize cannot be part of a batch");
     } else {
-      reply = take_message(s, session, msg, ctx);
+      reply = take_message(*s.dispatcher, session, msg, ctx);
     }
     if (reply) out.PushBack(Value(*reply, out.GetAllocator()), out.GetAllocator());
   }
@@ -413,24 +372,21 @@ http::Response post_mcp(const Services& s, const http::Request& req) {
   ctx.request_id = req.id;
   ctx.session_id = session.id();
   if (classify(*doc) != MessageKind::kRequest) {
-    auto reply = take_message(s, session, *doc, ctx);
+    auto reply = take_message(*s.dispatcher, session, *doc, ctx);
     return reply ? json_answer(*reply, session.id()) : accepted();
   }
-  const std::string call_id = id_text((*doc)["id"]);
-  auto cancelled = session.begin_call(call_id);
-  SessionPeer peer(s, req, found.session, acc.sse, cancelled);
+  const RunningCall call(session, (*doc)["id"]);
+  SessionPeer peer(s, req, found.session, acc.sse, call.cancelled());
   ctx.peer = &peer;
   std::optional<Document> reply;
   try {
     reply = s.dispatcher->handle(*doc, ctx);
   } catch (...) {
-    session.end_call(call_id);
     if (peer.stream() != 0) session.end_stream(peer.stream());
     throw;
   }
-  session.end_call(call_id);
   if (peer.stream() != 0) {
-    if (reply && !cancelled->load()) {
+    if (reply && !call.cancelled()->load()) {
       session.send(peer.stream(), *reply, true);
     } else {
       session.end_stream(peer.stream());

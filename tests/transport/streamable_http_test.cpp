@@ -447,6 +447,9 @@ TEST_SUITE("transport.legacy_sse") {
     REQUIRE(msgs.size() == 1);
     CHECK(msgs[0]["result"]["tools"].Size() == 4);
 
+    // A cancellation naming nothing, even without params, is simply accepted.
+    CHECK(s.send("POST", ("/mcp/messages?sessionId=" + sid).c_str(),
+                 R"({"jsonrpc":"2.0","method":"notifications/cancelled"})").status == 202);
     CHECK(s.send("POST", "/mcp/messages?sessionId=nope", kListTools).status == 404);
     CHECK(s.send("POST", "/mcp/messages", kListTools).status == 400);
     // The legacy id is not a Streamable HTTP session.
