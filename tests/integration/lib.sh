@@ -14,7 +14,8 @@
 #                                                  STACK_NGINX_WORKERS=N  nginx worker processes
 #   stop_stack, app_pid, nginx_pid, base_url, db_path, sock_path, app_log, t_track PID
 #   request METHOD PATH [curl args]  -> RESP_STATUS RESP_BODY RESP_CT RESP_HEADERS
-#   get PATH, post_json PATH JSON [curl args], rpc JSON, call_tool NAME ARGS_JSON, tool_json
+#   get PATH, post_json PATH JSON [curl args], rpc JSON, call_tool NAME ARGS_JSON, tool_json,
+#   metric NAME, wait_for FILE TEXT [SECONDS]
 #   assert_eq, assert_status, assert_json, assert_jq, assert_ct, assert_header, assert_contains,
 #   assert_true, assert_same_json, assert_healthy, pass, fail, finish
 set -euo pipefail
@@ -432,6 +433,22 @@ call_tool() {
 # tool_json: the JSON object inside the last tool result's text content (compact), or nothing.
 tool_json() {
   jq -c '.content[0].text | fromjson' 2>/dev/null <<<"$RESP_BODY" || true
+}
+
+# metric NAME_WITH_LABELS: its value in GET /mcp/metrics, 0 when absent, e.g.
+# metric 'shopmcp_streams_closed_total{reason="timeout"}'. Sets RESP_*.
+metric() {
+  get /mcp/metrics
+  awk -v m="$1" '$1 == m {print $2; found=1} END {if (!found) print 0}' <<<"$RESP_BODY"
+}
+
+# wait_for FILE TEXT [SECONDS]: until FILE contains TEXT (default 5 s); 1 on timeout.
+wait_for() {
+  local deadline=$((SECONDS + ${3:-5}))
+  until grep -q -- "$2" "$1" 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.01
+  done
 }
 
 # sql QUERY: runs QUERY with sqlite3 on the stack's database (read-only use; 5 s busy timeout).

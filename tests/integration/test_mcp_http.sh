@@ -23,17 +23,6 @@ in_session() {
   shift
   post_json /mcp "$body" -H "$ACCEPT" -H "Mcp-Session-Id: $SID" "$@"
 }
-metric() {  # metric NAME_WITH_LABELS: its value, 0 when absent
-  get /mcp/metrics
-  awk -v m="$1" '$1 == m {print $2; found=1} END {if (!found) print 0}' <<<"$RESP_BODY"
-}
-wait_for() {  # wait_for FILE TEXT [SECONDS]
-  local deadline=$((SECONDS + ${3:-5}))
-  until grep -q -- "$2" "$1" 2>/dev/null; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.02
-  done
-}
 # open_get OUTFILE [curl args]: a background curl on GET /mcp; sets GET_PID.
 open_get() {
   local out=$1

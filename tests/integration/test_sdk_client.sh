@@ -18,10 +18,6 @@ CLIENT=$CLIENTS/sdk_client.mjs
 [[ -d $CLIENTS/node_modules/@modelcontextprotocol/sdk ]] ||
   t_fatal "@modelcontextprotocol/sdk not installed in $CLIENTS: run deploy/install-deps.sh --test-clients"
 
-metric() {  # metric NAME_WITH_LABELS: its value, 0 when absent
-  get /mcp/metrics
-  awk -v m="$1" '$1 == m {print $2; found=1} END {if (!found) print 0}' <<<"$RESP_BODY"
-}
 # wait_metric NAME VALUE SECONDS: until the metric equals VALUE.
 wait_metric() {
   local deadline=$((SECONDS + $3))

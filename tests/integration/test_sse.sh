@@ -11,23 +11,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BENCH=${SHOPMCP_BENCH_BIN:-$SHOPMCP_SOURCE_DIR/build/tests/bench/sse_bench}
 [[ -x $BENCH ]] || t_fatal "sse_bench not found at $BENCH (build the tests first)"
 
-gauge() {
-  get /mcp/metrics
-  sed -n 's/^shopmcp_streams_open \([0-9]*\)$/\1/p' <<<"$RESP_BODY"
-}
-closed_count() {  # closed_count REASON
-  get /mcp/metrics
-  sed -n "s/^shopmcp_streams_closed_total{reason=\"$1\"} \([0-9]*\)\$/\1/p" <<<"$RESP_BODY" | grep . || echo 0
-}
+gauge() { metric shopmcp_streams_open; }
+closed_count() { metric "shopmcp_streams_closed_total{reason=\"$1\"}"; }  # closed_count REASON
 app_fds() { find "/proc/$(app_pid)/fd" -mindepth 1 -maxdepth 1 | wc -l; }
-# wait_for FILE TEXT [SECONDS]: until FILE contains TEXT.
-wait_for() {
-  local deadline=$((SECONDS + ${3:-5}))
-  until grep -q -- "$2" "$1" 2>/dev/null; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.01
-  done
-}
 # open_stream OUTFILE [BODY]: a background curl on POST /mcp/sse; sets STREAM_PID.
 open_stream() {
   curl -sN -X POST "$(base_url)/mcp/sse" -H 'Content-Type: application/json' \
