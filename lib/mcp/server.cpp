@@ -81,6 +81,53 @@ class CallScope final : public ToolContext {
   bool sampling_, elicitation_, roots_;
 };
 
+// The member `key` of `params` as a non-empty string, or an invalid-params message.
+core::Result<std::string> required_string(const rapidjson::Value& params, const char* method,
+                                          const char* key) {
+  if (!params.IsObject()) {
+    return core::invalid_argument(std::string(method) + ": params must be an object");
+  }
+  auto v = json::get_string(params, key);
+  if (!v) return core::invalid_argument(std::string(method) + ": " + v.error().message);
+  if (!v->has_value() || (*v)->empty()) {
+    return core::invalid_argument(std::string(method) + ": \"" + key + "\" is required");
+  }
+  return std::move(**v);
+}
+
+// Lists are never paged: every cursor is one this server did not issue.
+std::optional<rpc::Outcome> reject_cursor(const rapidjson::Value& params, const char* method) {
+  if (!params.IsObject() || !params.HasMember("cursor") || params["cursor"].IsNull()) {
+    return std::nullopt;
+  }
+  return rpc::invalid_params(std::string(method) +
+                             ": unknown cursor; this server returns the whole list at once");
+}
+
+// A hash of what a resource read returned; a failed read hashes as its error.
+std::size_t contents_hash(const ReadResult& r) {
+  std::string all;
+  if (!r) {
+    all = "error:" + r.error().message;
+  } else {
+    for (const ResourceContents& c : *r) {
+      all += c.uri + '\n' + c.mime_type + '\n' + (c.binary ? c.blob : c.text) + '\0';
+    }
+  }
+  return std::hash<std::string>{}(all);
+}
+
+rpc::Outcome read_failure(const core::Error& e, std::string_view uri) {
+  if (e.code == core::ErrorCode::kNotFound) {
+    return rpc::Outcome::failure(rpc::kResourceNotFound,
+                                 "Resource not found: " + std::string(uri.substr(0, 200)));
+  }
+  if (e.code == core::ErrorCode::kInvalidArgument) return rpc::invalid_params(e.message);
+  spdlog::warn("resource read failed: uri={} error={}", uri.substr(0, 200), e.message);
+  return rpc::Outcome::failure(rpc::kInternalError,
+                               "The resource could not be read just now; try again later");
+}
+
 bool has_object_member(const rapidjson::Value& obj, const char* key) {
   if (!obj.IsObject()) return false;
   auto it = obj.FindMember(key);
@@ -126,8 +173,9 @@ std::string negotiate_version(std::string_view requested) {
   return kLatestProtocolVersion;
 }
 
-Server::Server(ServerInfo info, const ToolRegistry& tools)
-    : info_(std::move(info)), tools_(tools) {}
+Server::Server(ServerInfo info, const ToolRegistry& tools, const ResourceRegistry* resources,
+               const PromptRegistry* prompts)
+    : info_(std::move(info)), tools_(tools), resources_(resources), prompts_(prompts) {}
 
 rapidjson::Document Server::capabilities() const {
   rapidjson::Document d(rapidjson::kObjectType);
@@ -136,6 +184,20 @@ rapidjson::Document Server::capabilities() const {
   tools.AddMember("listChanged", false, a);
   d.AddMember("tools", tools, a);
   d.AddMember("logging", rapidjson::Value(rapidjson::kObjectType), a);
+  if (offers_resources()) {
+    rapidjson::Value r(rapidjson::kObjectType);
+    r.AddMember("subscribe", true, a);
+    r.AddMember("listChanged", false, a);
+    d.AddMember("resources", r, a);
+  }
+  if (offers_prompts()) {
+    rapidjson::Value p(rapidjson::kObjectType);
+    p.AddMember("listChanged", false, a);
+    d.AddMember("prompts", p, a);
+  }
+  if (offers_resources() || offers_prompts()) {
+    d.AddMember("completions", rapidjson::Value(rapidjson::kObjectType), a);
+  }
   return d;
 }
 
@@ -226,6 +288,155 @@ rpc::Outcome Server::on_set_level(const rapidjson::Value& params, rpc::CallConte
   return rpc::Outcome::success(rapidjson::Document(rapidjson::kObjectType));
 }
 
+rpc::Outcome Server::on_resources_read(const rapidjson::Value& params) const {
+  auto uri = required_string(params, "resources/read", "uri");
+  if (!uri) return rpc::invalid_params(uri.error().message);
+  auto contents = resources_->read(*uri);
+  if (!contents) return read_failure(contents.error(), *uri);
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  rapidjson::Value arr(rapidjson::kArrayType);
+  for (const ResourceContents& c : *contents) arr.PushBack(c.to_json(a), a);
+  d.AddMember("contents", arr, a);
+  return rpc::Outcome::success(std::move(d));
+}
+
+rpc::Outcome Server::on_subscribe(const rapidjson::Value& params, rpc::CallContext& ctx,
+                                  bool subscribe) const {
+  const char* method = subscribe ? "resources/subscribe" : "resources/unsubscribe";
+  auto uri = required_string(params, method, "uri");
+  if (!uri) return rpc::invalid_params(uri.error().message);
+  if (ctx.session_id.empty()) {
+    return rpc::Outcome::failure(
+        rpc::kInvalidRequest,
+        std::string(method) + " needs a session: updates are sent on the session's stream");
+  }
+  if (!subscribe) {
+    core::MutexLock l(&mu_);
+    if (auto it = sessions_.find(ctx.session_id); it != sessions_.end()) {
+      it->second.subscriptions.erase(*uri);
+    }
+    return rpc::Outcome::success(rapidjson::Document(rapidjson::kObjectType));
+  }
+  auto contents = resources_->read(*uri);
+  if (!contents) return read_failure(contents.error(), *uri);
+  const std::size_t hash = contents_hash(contents);
+  core::MutexLock l(&mu_);
+  sessions_[ctx.session_id].subscriptions[*uri] = hash;
+  return rpc::Outcome::success(rapidjson::Document(rapidjson::kObjectType));
+}
+
+std::vector<Server::Changed> Server::poll_subscriptions() const {
+  std::map<std::string, std::vector<std::pair<std::string, std::size_t>>> by_uri;
+  {
+    core::MutexLock l(&mu_);
+    for (const auto& [session, st] : sessions_) {
+      for (const auto& [uri, hash] : st.subscriptions) by_uri[uri].emplace_back(session, hash);
+    }
+  }
+  std::vector<Changed> changed;
+  std::vector<std::pair<std::string, std::size_t>> now;  // uri -> current hash
+  for (const auto& [uri, subscribers] : by_uri) {
+    const std::size_t hash = contents_hash(resources_->read(uri));
+    now.emplace_back(uri, hash);
+    for (const auto& [session, seen] : subscribers) {
+      if (seen != hash) changed.push_back({session, uri});
+    }
+  }
+  core::MutexLock l(&mu_);
+  for (const Changed& c : changed) {
+    auto s = sessions_.find(c.session_id);
+    if (s == sessions_.end()) continue;
+    auto sub = s->second.subscriptions.find(c.uri);
+    if (sub == s->second.subscriptions.end()) continue;
+    for (const auto& [uri, hash] : now) {
+      if (uri == c.uri) sub->second = hash;
+    }
+  }
+  return changed;
+}
+
+std::size_t Server::subscription_count() const {
+  core::MutexLock l(&mu_);
+  std::size_t n = 0;
+  for (const auto& [session, st] : sessions_) n += st.subscriptions.size();
+  return n;
+}
+
+rpc::Outcome Server::on_prompts_get(const rapidjson::Value& params) const {
+  auto name = required_string(params, "prompts/get", "name");
+  if (!name) return rpc::invalid_params(name.error().message);
+  const rapidjson::Value* args = nullptr;
+  if (auto it = params.FindMember("arguments"); it != params.MemberEnd()) args = &it->value;
+  auto r = prompts_->get(*name, args);
+  if (!r) {
+    if (r.error().code == core::ErrorCode::kNotFound ||
+        r.error().code == core::ErrorCode::kInvalidArgument) {
+      return rpc::invalid_params("prompts/get: " + r.error().message);
+    }
+    spdlog::warn("prompt failed: name={} error={}", *name, r.error().message);
+    return rpc::Outcome::failure(rpc::kInternalError,
+                                 "The prompt could not be built just now; try again later");
+  }
+  return rpc::Outcome::success(std::move(r).value());
+}
+
+rpc::Outcome Server::on_complete(const rapidjson::Value& params) const {
+  const char* kUsage =
+      "completion/complete: params must be {ref: {type: \"ref/prompt\", name} or {type: "
+      "\"ref/resource\", uri}, argument: {name, value}, context?: {arguments}}";
+  if (!params.IsObject()) return rpc::invalid_params(kUsage);
+  auto ref = params.FindMember("ref");
+  auto arg = params.FindMember("argument");
+  if (ref == params.MemberEnd() || !ref->value.IsObject() || arg == params.MemberEnd() ||
+      !arg->value.IsObject()) {
+    return rpc::invalid_params(kUsage);
+  }
+  auto type = json::get_string(ref->value, "type");
+  auto arg_name = json::get_string(arg->value, "name");
+  auto value = json::get_string(arg->value, "value");
+  if (!type || !type->has_value() || !arg_name || !arg_name->has_value() || !value) {
+    return rpc::invalid_params(kUsage);
+  }
+  const std::string typed = value->value_or("");
+  Arguments context;
+  if (auto c = params.FindMember("context"); c != params.MemberEnd() && c->value.IsObject()) {
+    if (auto as = c->value.FindMember("arguments");
+        as != c->value.MemberEnd() && as->value.IsObject()) {
+      for (const auto& m : as->value.GetObject()) {
+        if (m.value.IsString()) {
+          context[std::string(m.name.GetString(), m.name.GetStringLength())] =
+              std::string(m.value.GetString(), m.value.GetStringLength());
+        }
+      }
+    }
+  }
+  core::Result<std::vector<std::string>> values = std::vector<std::string>{};
+  if (**type == "ref/prompt") {
+    auto name = json::get_string(ref->value, "name");
+    if (!name || !name->has_value()) return rpc::invalid_params(kUsage);
+    if (!offers_prompts()) return rpc::invalid_params("completion/complete: this server has no prompts");
+    values = prompts_->complete(**name, **arg_name, typed, context);
+  } else if (**type == "ref/resource") {
+    auto uri = json::get_string(ref->value, "uri");
+    if (!uri || !uri->has_value()) return rpc::invalid_params(kUsage);
+    if (!offers_resources()) {
+      return rpc::invalid_params("completion/complete: this server has no resources");
+    }
+    values = resources_->complete(**uri, **arg_name, typed, context);
+  } else {
+    return rpc::invalid_params(kUsage);
+  }
+  if (!values) {
+    if (values.error().code == core::ErrorCode::kNotFound) {
+      return rpc::invalid_params("completion/complete: " + values.error().message);
+    }
+    spdlog::warn("completion failed: error={}", values.error().message);
+    values = std::vector<std::string>{};  // a suggestion list is a convenience: none this time
+  }
+  return rpc::Outcome::success(completion_result(std::move(values).value()));
+}
+
 rpc::Outcome Server::on_tools_call(const rapidjson::Value& params, rpc::CallContext& ctx) const {
   auto call = read_tool_call(params);
   if (!call) return rpc::invalid_params("tools/call: " + call.error().message);
@@ -268,6 +479,45 @@ void Server::install(rpc::Dispatcher& d) const {
   d.add("logging/setLevel", [this](const rapidjson::Value& params, rpc::CallContext& ctx) {
     return on_set_level(params, ctx);
   });
+  if (offers_resources()) {
+    d.add("resources/list", [this](const rapidjson::Value& params, rpc::CallContext&) {
+      if (auto bad = reject_cursor(params, "resources/list")) return std::move(*bad);
+      rapidjson::Document r(rapidjson::kObjectType);
+      r.AddMember("resources", resources_->list(r.GetAllocator()), r.GetAllocator());
+      return rpc::Outcome::success(std::move(r));
+    });
+    d.add("resources/templates/list", [this](const rapidjson::Value& params, rpc::CallContext&) {
+      if (auto bad = reject_cursor(params, "resources/templates/list")) return std::move(*bad);
+      rapidjson::Document r(rapidjson::kObjectType);
+      r.AddMember("resourceTemplates", resources_->templates(r.GetAllocator()), r.GetAllocator());
+      return rpc::Outcome::success(std::move(r));
+    });
+    d.add("resources/read", [this](const rapidjson::Value& params, rpc::CallContext&) {
+      return on_resources_read(params);
+    });
+    d.add("resources/subscribe", [this](const rapidjson::Value& params, rpc::CallContext& ctx) {
+      return on_subscribe(params, ctx, true);
+    });
+    d.add("resources/unsubscribe", [this](const rapidjson::Value& params, rpc::CallContext& ctx) {
+      return on_subscribe(params, ctx, false);
+    });
+  }
+  if (offers_prompts()) {
+    d.add("prompts/list", [this](const rapidjson::Value& params, rpc::CallContext&) {
+      if (auto bad = reject_cursor(params, "prompts/list")) return std::move(*bad);
+      rapidjson::Document r(rapidjson::kObjectType);
+      r.AddMember("prompts", prompts_->list(r.GetAllocator()), r.GetAllocator());
+      return rpc::Outcome::success(std::move(r));
+    });
+    d.add("prompts/get", [this](const rapidjson::Value& params, rpc::CallContext&) {
+      return on_prompts_get(params);
+    });
+  }
+  if (offers_resources() || offers_prompts()) {
+    d.add("completion/complete", [this](const rapidjson::Value& params, rpc::CallContext&) {
+      return on_complete(params);
+    });
+  }
   auto ignore = [](const rapidjson::Value&, rpc::CallContext&) {
     return rpc::Outcome::success(rapidjson::Document(rapidjson::kObjectType));
   };

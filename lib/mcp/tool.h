@@ -14,16 +14,20 @@
 
 namespace shopmcp::mcp {
 
-// A call's result: the text a model reads and, on success, the same object as structuredContent.
+// A call's result: the text a model reads and, on success, the same object as structuredContent;
+// or content blocks of any kind (images, audio, embedded resources; see mcp/content.h).
 struct ToolResult {
   std::string text;
   std::optional<rapidjson::Document> structured;
+  std::optional<rapidjson::Document> content;  // an array of content blocks; replaces `text`
   bool is_error = false;
 
   // Success: `structured` becomes structuredContent and its pretty JSON the text content.
   static ToolResult success(rapidjson::Document structured);
   // A tool error (isError: true) with a message a model can act on.
   static ToolResult error(std::string message);
+  // Content blocks as given (`blocks` is an array).
+  static ToolResult of_content(rapidjson::Document blocks);
 };
 
 struct Tool {

@@ -4,6 +4,7 @@
 
 #include "core/check.h"
 #include "json/json.h"
+#include "mcp/content.h"
 
 namespace shopmcp::mcp {
 
@@ -18,6 +19,13 @@ ToolResult ToolResult::error(std::string message) {
   ToolResult r;
   r.text = std::move(message);
   r.is_error = true;
+  return r;
+}
+
+ToolResult ToolResult::of_content(rapidjson::Document blocks) {
+  MCP_CHECK(blocks.IsArray());
+  ToolResult r;
+  r.content = std::move(blocks);
   return r;
 }
 
@@ -99,12 +107,13 @@ core::Result<ToolCall> read_tool_call(const rapidjson::Value& params) {
 rapidjson::Document to_call_result(ToolResult r) {
   rapidjson::Document d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();
-  rapidjson::Value content(rapidjson::kArrayType);
-  rapidjson::Value item(rapidjson::kObjectType);
-  item.AddMember("type", "text", a);
-  item.AddMember("text", json::str(r.text, a), a);
-  content.PushBack(item, a);
-  d.AddMember("content", content, a);
+  if (r.content) {
+    d.AddMember("content", rapidjson::Value(*r.content, a), a);
+  } else {
+    rapidjson::Value content(rapidjson::kArrayType);
+    content.PushBack(text_content(r.text, a), a);
+    d.AddMember("content", content, a);
+  }
   if (r.structured) d.AddMember("structuredContent", rapidjson::Value(*r.structured, a), a);
   if (r.is_error) d.AddMember("isError", true, a);
   return d;

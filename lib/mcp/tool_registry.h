@@ -57,7 +57,8 @@ struct ToolCall {
 // message says which member is wrong.
 core::Result<ToolCall> read_tool_call(const rapidjson::Value& params);
 
-// The result object of tools/call: {content:[{type:"text",text}], structuredContent?, isError?}.
+// The result object of tools/call: {content: [...], structuredContent?, isError?}; content is
+// [{type:"text",text}] unless the result carries its own blocks.
 rapidjson::Document to_call_result(ToolResult r);
 
 }  // namespace shopmcp::mcp
