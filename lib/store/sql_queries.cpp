@@ -1,5 +1,6 @@
 #include "store/sql_queries.h"
 
+#include <cctype>
 #include <utility>
 
 namespace shopmcp::store::sql {
@@ -135,12 +136,65 @@ std::string insert_orders(int rows) {
   return sql;
 }
 
+constexpr const char* kOrderColumns =
+    "SELECT o.transaction_id, o.name, p.name, p.category, o.quantity, p.price, o.amount,"
+    " o.status, o.created_at, o.updated_at"
+    " FROM orders o JOIN products p ON p.id = o.product_id";
+constexpr const char* kProductColumns =
+    "SELECT id, name, description, price, stock_quantity, category, created_at, updated_at"
+    " FROM products";
+
+// The smallest string greater than every string that starts with `prefix`: 0xFF never occurs in
+// UTF-8, and text compares bytewise.
+std::string prefix_end(const std::string& prefix) { return prefix + '\xff'; }
+
+Query find_order(const std::string& transaction_id) {
+  return Query{std::string(kOrderColumns) + " WHERE o.transaction_id = ?", {transaction_id}};
+}
+
+Query find_product(std::int64_t id) {
+  return Query{std::string(kProductColumns) + " WHERE id = ?", {id}};
+}
+
+Query suggest(Suggestion what, const std::string& typed, int limit) {
+  switch (what) {
+    case Suggestion::kCustomerName:
+      // Distinct names by hopping along orders_name: one seek per name, not one row per order.
+      return Query{
+          "WITH RECURSIVE n(name) AS ("
+          " SELECT (SELECT MIN(name) FROM orders WHERE name >= ? AND name < ?)"
+          " UNION ALL"
+          " SELECT (SELECT MIN(name) FROM orders WHERE name > n.name AND name < ?)"
+          " FROM n WHERE n.name IS NOT NULL LIMIT ?)"
+          " SELECT name FROM n WHERE name IS NOT NULL",
+          {typed, prefix_end(typed), prefix_end(typed), std::int64_t{limit}}};
+    case Suggestion::kProductName:
+      return Query{std::string("SELECT DISTINCT name FROM products WHERE ") + kNameContains +
+                       " ORDER BY name LIMIT ?",
+                   {typed, std::int64_t{limit}}};
+    case Suggestion::kCategory:
+      return Query{std::string("SELECT DISTINCT category FROM products WHERE ") +
+                       kCategoryContains + " ORDER BY category LIMIT ?",
+                   {typed, std::int64_t{limit}}};
+    case Suggestion::kTransactionId: {
+      std::string upper = typed;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return Query{
+          "SELECT transaction_id FROM orders WHERE transaction_id >= ? AND transaction_id < ?"
+          " ORDER BY transaction_id LIMIT ?",
+          {upper, prefix_end(upper), std::int64_t{limit}}};
+    }
+    case Suggestion::kProductId:
+      return Query{
+          "SELECT CAST(id AS TEXT) FROM products WHERE substr(CAST(id AS TEXT), 1, length(?)) = ?"
+          " ORDER BY id LIMIT ?",
+          {typed, typed, std::int64_t{limit}}};
+  }
+  return Query{"SELECT '' WHERE 0", {}};
+}
+
 Query find_orders(const OrderFilter& f, int limit) {
-  Query q{
-      "SELECT o.transaction_id, o.name, p.name, p.category, o.quantity, p.price, o.amount,"
-      " o.status, o.created_at, o.updated_at"
-      " FROM orders o JOIN products p ON p.id = o.product_id",
-      {}};
+  Query q{kOrderColumns, {}};
   add_order_filters(f, kAllOrderFields, &q);
   q.text += " ORDER BY o.created_at DESC, o.transaction_id DESC";
   add_limit(limit, &q);
@@ -148,10 +202,7 @@ Query find_orders(const OrderFilter& f, int limit) {
 }
 
 Query find_products(const ProductFilter& f, int limit) {
-  Query q{
-      "SELECT id, name, description, price, stock_quantity, category, created_at, updated_at"
-      " FROM products",
-      {}};
+  Query q{kProductColumns, {}};
   Where w(&q);
   if (f.name) w.add(kNameContains, *f.name);
   if (f.category) w.add(kCategoryContains, *f.category);

@@ -43,8 +43,16 @@ std::string insert_orders(int rows);
 // status, created_at, updated_at.
 Query find_orders(const OrderFilter& f, int limit);
 
+// The same columns, for the order with exactly this transaction id.
+Query find_order(const std::string& transaction_id);
+
 // Columns: id, name, description, price, stock_quantity, category, created_at, updated_at.
 Query find_products(const ProductFilter& f, int limit);
+// The same columns, for one product.
+Query find_product(std::int64_t id);
+
+// One text column: the suggestions (see Store::suggest), ascending.
+Query suggest(Suggestion what, const std::string& typed, int limit);
 
 // Columns: customer name, order count, total spent, average amount, first and last created_at.
 Query customer_stats(const OrderFilter& f, int limit);

@@ -311,32 +311,62 @@ SqliteStore::~SqliteStore() = default;
 
 // Each row maker reads the columns documented for its query in sql_queries.h.
 
+namespace {
+
+Order order_row(sqlite3_stmt* st) {
+  return Order{.transaction_id = text(st, 0),
+               .customer_name = text(st, 1),
+               .product_name = text(st, 2),
+               .product_category = text(st, 3),
+               .quantity = int64(st, 4),
+               .unit_price = real(st, 5),
+               .amount = real(st, 6),
+               .status = text(st, 7),
+               .created_at = text(st, 8),
+               .updated_at = text(st, 9)};
+}
+
+Product product_row(sqlite3_stmt* st) {
+  return Product{.id = int64(st, 0),
+                 .name = text(st, 1),
+                 .description = text(st, 2),
+                 .price = real(st, 3),
+                 .stock_quantity = int64(st, 4),
+                 .category = text(st, 5),
+                 .created_at = text(st, 6),
+                 .updated_at = text(st, 7)};
+}
+
+// The first row of `rows`, if any.
+template <typename T>
+core::Result<std::optional<T>> first(core::Result<std::vector<T>> rows) {
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<T>{};
+  return std::optional<T>{std::move(rows->front())};
+}
+
+}  // namespace
+
 core::Result<std::vector<Order>> SqliteStore::find_orders(const OrderFilter& f, int limit) {
-  return impl_->collect(sql::find_orders(f, limit), [](sqlite3_stmt* st) {
-    return Order{.transaction_id = text(st, 0),
-                 .customer_name = text(st, 1),
-                 .product_name = text(st, 2),
-                 .product_category = text(st, 3),
-                 .quantity = int64(st, 4),
-                 .unit_price = real(st, 5),
-                 .amount = real(st, 6),
-                 .status = text(st, 7),
-                 .created_at = text(st, 8),
-                 .updated_at = text(st, 9)};
-  });
+  return impl_->collect(sql::find_orders(f, limit), order_row);
 }
 
 core::Result<std::vector<Product>> SqliteStore::find_products(const ProductFilter& f, int limit) {
-  return impl_->collect(sql::find_products(f, limit), [](sqlite3_stmt* st) {
-    return Product{.id = int64(st, 0),
-                   .name = text(st, 1),
-                   .description = text(st, 2),
-                   .price = real(st, 3),
-                   .stock_quantity = int64(st, 4),
-                   .category = text(st, 5),
-                   .created_at = text(st, 6),
-                   .updated_at = text(st, 7)};
-  });
+  return impl_->collect(sql::find_products(f, limit), product_row);
+}
+
+core::Result<std::optional<Product>> SqliteStore::product(std::int64_t id) {
+  return first(impl_->collect(sql::find_product(id), product_row));
+}
+
+core::Result<std::optional<Order>> SqliteStore::order(const std::string& transaction_id) {
+  return first(impl_->collect(sql::find_order(transaction_id), order_row));
+}
+
+core::Result<std::vector<std::string>> SqliteStore::suggest(Suggestion what,
+                                                            const std::string& typed, int limit) {
+  return impl_->collect(sql::suggest(what, typed, limit),
+                        [](sqlite3_stmt* st) { return text(st, 0); });
 }
 
 core::Result<std::vector<CustomerStats>> SqliteStore::customer_stats(const OrderFilter& f,

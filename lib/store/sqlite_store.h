@@ -34,6 +34,10 @@ class SqliteStore final : public Store {
   core::Result<OverallStats> overall_stats(const OrderFilter& f) override;
   core::Result<std::vector<AnalyticsRow>> order_analytics(Grouping g, const OrderFilter& f,
                                                           int limit) override;
+  core::Result<std::optional<Product>> product(std::int64_t id) override;
+  core::Result<std::optional<Order>> order(const std::string& transaction_id) override;
+  core::Result<std::vector<std::string>> suggest(Suggestion what, const std::string& typed,
+                                                 int limit) override;
 
   struct Impl;
 

@@ -94,6 +94,15 @@ struct AnalyticsRow {
 
 enum class Grouping { kDaily, kMonthly, kStatus, kProduct };
 
+// What suggest() completes.
+enum class Suggestion {
+  kCustomerName,   // distinct customer names of orders; those starting with the typed text
+  kProductName,    // product names containing it (case-insensitive)
+  kCategory,       // distinct categories containing it (case-insensitive)
+  kTransactionId,  // transaction ids starting with it (case-insensitive)
+  kProductId,      // product ids (as text) starting with it
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -117,6 +126,15 @@ class Store {
   // `limit`; product by total_quantity desc (ties: product_id). At most `limit` rows otherwise.
   virtual core::Result<std::vector<AnalyticsRow>> order_analytics(Grouping g, const OrderFilter& f,
                                                                   int limit) = 0;
+
+  // One product by id, one order by its exact transaction id; nullopt when there is none.
+  virtual core::Result<std::optional<Product>> product(std::int64_t id) = 0;
+  virtual core::Result<std::optional<Order>> order(const std::string& transaction_id) = 0;
+
+  // Values that complete `typed` (see Suggestion), in ascending order, at most `limit`. Fast on
+  // large tables: customer names and transaction ids are walked on their indexes.
+  virtual core::Result<std::vector<std::string>> suggest(Suggestion what, const std::string& typed,
+                                                         int limit) = 0;
 };
 
 }  // namespace shopmcp::store
