@@ -25,9 +25,11 @@
 #include "mcp/tool_registry.h"
 #include "metrics/metrics.h"
 #include "rpc/dispatcher.h"
+#include "shop/catalog.h"
 #include "shop/tools.h"
 #include "sse/stream_hub.h"
 #include "store/sqlite_store.h"
+#include "transport/resource_watch.h"
 #include "transport/routes.h"
 #include "transport/session.h"
 
@@ -88,9 +90,15 @@ int run(const config::Config& cfg, const Program& program) {
     metrics.tool_calls.with({tool, is_error ? "error" : "ok"}).inc();
     metrics.tool_seconds.with({tool}).observe(seconds);
   });
+  mcp::ResourceRegistry resources;
+  shop::register_resources(resources, **db);
+  if (program.add_resources) program.add_resources(resources);
+  mcp::PromptRegistry prompts;
+  shop::register_prompts(prompts, **db, tools);
+  if (program.add_prompts) program.add_prompts(prompts);
   mcp::ServerInfo info = program.info;
   info.version = kVersion;
-  mcp::Server server(info, tools);
+  mcp::Server server(info, tools, &resources, &prompts);
   rpc::Dispatcher dispatcher;
   server.install(dispatcher);
 
@@ -113,6 +121,9 @@ int run(const config::Config& cfg, const Program& program) {
   session_options.max_waiting_calls = std::max(1, cfg.threads / 2);
   transport::SessionTable sessions(session_options, hub, server, clock, metrics);
   sessions.start();
+  transport::ResourceWatcher watcher(server, sessions,
+                                     std::chrono::seconds(cfg.resource_poll_interval));
+  watcher.start();
 
   http::GuardOptions guard_options;
   guard_options.allowed_hosts = cfg.allowed_hosts;
@@ -147,6 +158,7 @@ int run(const config::Config& cfg, const Program& program) {
                sig == SIGTERM ? "SIGTERM" : "SIGINT", hub.open_streams());
   const auto drain_start = clock.steady_now();
   pool.stop();
+  watcher.stop();
   sessions.stop();
   sessions.close_all();  // calls waiting on a client return at once
   hub.shutdown(std::chrono::milliseconds(1500));

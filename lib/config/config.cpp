@@ -179,6 +179,10 @@ const std::vector<Option>& options() {
        "how long a tool waits for the client to answer its request (sampling, elicitation)",
        show(&Config::client_request_timeout),
        int_setter(&Config::client_request_timeout, 1, 3600, "seconds")},
+      {"resource-poll-interval", "SHOP_MCP_RESOURCE_POLL_INTERVAL", "SECONDS",
+       "how often subscribed resources are re-read to notify subscribers of changes (0 = never)",
+       show(&Config::resource_poll_interval),
+       int_setter(&Config::resource_poll_interval, 0, 3600, "seconds")},
       {"allowed-hosts", "SHOP_MCP_ALLOWED_HOSTS", "LIST",
        "Host header values accepted besides localhost, 127.0.0.1 and [::1] (comma-separated, "
        "e.g. shop.example.com; '*' = any); others get 403",

@@ -27,6 +27,7 @@ struct Config {
   int session_idle_timeout = 1800;    // seconds a session without streams or requests lives
   int max_sessions = 10000;           // MCP sessions at most; beyond it initialize gets 503
   int client_request_timeout = 60;    // seconds a tool waits for the client (sampling, ...)
+  int resource_poll_interval = 2;     // seconds between checks of subscribed resources; 0 = off
   // Host and Origin values accepted besides the loopback names (localhost, 127.0.0.1, [::1]);
   // hosts without a port match any port. "*" accepts any.
   std::vector<std::string> allowed_hosts;

@@ -1,6 +1,7 @@
 // get_orders: order lookup with filters, newest first.
 #include "json/json.h"
 #include "shop/args.h"
+#include "shop/rows.h"
 #include "shop/tools.h"
 
 namespace shopmcp::shop {
@@ -66,18 +67,7 @@ mcp::ToolResult run(store::Store& store, const rapidjson::Value& args) {
   rapidjson::Document d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();
   rapidjson::Value list(rapidjson::kArrayType);
-  for (const store::Order& o : *orders) {
-    rapidjson::Value row(rapidjson::kObjectType);
-    row.AddMember("transaction_id", json::str(o.transaction_id, a), a);
-    row.AddMember("customer_name", json::str(o.customer_name, a), a);
-    row.AddMember("product_name", json::str(o.product_name, a), a);
-    row.AddMember("quantity", o.quantity, a);
-    row.AddMember("amount", round2(o.amount), a);
-    row.AddMember("status", json::str(o.status, a), a);
-    row.AddMember("created_at", json::str(o.created_at, a), a);
-    row.AddMember("updated_at", json::str(o.updated_at, a), a);
-    list.PushBack(row, a);
-  }
+  for (const store::Order& o : *orders) list.PushBack(order_json(o, false, a), a);
   d.AddMember("success", true, a);
   d.AddMember("total", static_cast<std::int64_t>(orders->size()), a);
   d.AddMember("orders", list, a);

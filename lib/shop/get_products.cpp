@@ -1,6 +1,7 @@
 // get_products: the catalogue with filters, ordered by name.
 #include "json/json.h"
 #include "shop/args.h"
+#include "shop/rows.h"
 #include "shop/tools.h"
 
 namespace shopmcp::shop {
@@ -64,18 +65,7 @@ mcp::ToolResult run(store::Store& store, const rapidjson::Value& args) {
   rapidjson::Document d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();
   rapidjson::Value list(rapidjson::kArrayType);
-  for (const store::Product& p : *products) {
-    rapidjson::Value row(rapidjson::kObjectType);
-    row.AddMember("id", p.id, a);
-    row.AddMember("name", json::str(p.name, a), a);
-    row.AddMember("description", json::str(p.description, a), a);
-    row.AddMember("price", round2(p.price), a);
-    row.AddMember("stock_quantity", p.stock_quantity, a);
-    row.AddMember("category", json::str(p.category, a), a);
-    row.AddMember("created_at", json::str(p.created_at, a), a);
-    row.AddMember("updated_at", json::str(p.updated_at, a), a);
-    list.PushBack(row, a);
-  }
+  for (const store::Product& p : *products) list.PushBack(product_json(p, a), a);
   d.AddMember("success", true, a);
   d.AddMember("total", static_cast<std::int64_t>(products->size()), a);
   d.AddMember("products", list, a);

@@ -377,6 +377,12 @@ std::shared_ptr<Session> SessionTable::find(const std::string& id) {
   return s;
 }
 
+std::shared_ptr<Session> SessionTable::peek(const std::string& id) const {
+  core::MutexLock l(&mu_);
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
 bool SessionTable::remove(const std::string& id, sse::CloseReason reason, const char* why) {
   std::shared_ptr<Session> s;
   {

@@ -176,6 +176,8 @@ class SessionTable {
   core::Result<std::shared_ptr<Session>> create(SessionKind kind, std::string version);
   // The session, touched; nullptr when unknown, expired or deleted.
   std::shared_ptr<Session> find(const std::string& id);
+  // The session without touching it (for the server's own messages, which are not activity).
+  std::shared_ptr<Session> peek(const std::string& id) const;
   // Ends a session: `reason` closes its streams, `why` labels the metric. False when unknown.
   bool remove(const std::string& id, sse::CloseReason reason, const char* why);
   // Ends sessions idle for longer than the idle timeout; returns how many.

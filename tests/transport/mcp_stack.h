@@ -59,18 +59,23 @@ struct McpStack {
   Shop shop{20};
   FakeClock clock;
   metrics::Registry metrics;
+  mcp::ResourceRegistry resources;
+  mcp::PromptRegistry prompts;
   std::unique_ptr<mcp::Server> server;
   rpc::Dispatcher dispatcher;
   std::unique_ptr<sse::StreamHub> hub;
   std::unique_ptr<transport::SessionTable> sessions;
   http::Router router;
 
-  // `extra` may add tools before the server is built.
+  // `extra` may add tools, and `catalog` resources, before the server is built.
   explicit McpStack(transport::SessionOptions so = {},
-                    const std::function<void(mcp::ToolRegistry&)>& extra = {}) {
+                    const std::function<void(mcp::ToolRegistry&)>& extra = {},
+                    const std::function<void(mcp::ResourceRegistry&)>& catalog = {}) {
     if (extra) extra(shop.tools);
+    if (catalog) catalog(resources);
     server = std::make_unique<mcp::Server>(
-        mcp::ServerInfo{"shop-mcp", "Shop MCP", "9.9.9", "desc", "instr"}, shop.tools);
+        mcp::ServerInfo{"shop-mcp", "Shop MCP", "9.9.9", "desc", "instr"}, shop.tools, &resources,
+        &prompts);
     server->install(dispatcher);
     hub = std::make_unique<sse::StreamHub>(sse::HubOptions{}, clock, metrics);
     sessions = std::make_unique<transport::SessionTable>(so, *hub, *server, clock, metrics);
