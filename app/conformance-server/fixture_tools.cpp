@@ -3,7 +3,9 @@
 #include <chrono>
 #include <thread>
 
+#include "conformance-server/fixture_media.h"
 #include "json/json.h"
+#include "mcp/content.h"
 
 namespace shopmcp::app {
 namespace {
@@ -32,6 +34,13 @@ void add(mcp::ToolRegistry& tools, const char* name, const char* description, co
   t.input_schema = doc(schema);
   t.handler = std::move(handler);
   tools.add(std::move(t));
+}
+
+// A result made of the content blocks `build` adds to an array.
+ToolResult blocks(const std::function<void(rapidjson::Value&, mcp::Allocator&)>& build) {
+  rapidjson::Document d(rapidjson::kArrayType);
+  build(d, d.GetAllocator());
+  return ToolResult::of_content(std::move(d));
 }
 
 std::string arg(const rapidjson::Value& args, const char* key, const char* fallback) {
@@ -140,6 +149,41 @@ void add_fixture_tools(mcp::ToolRegistry& tools) {
         ctx.close_stream();
         std::this_thread::sleep_for(100ms);
         return text("Reconnection test completed successfully");
+      });
+  add(tools, "test_image_content", "Returns an image (a 1x1 red PNG)", kNoArgs,
+      [](const rapidjson::Value&, ToolContext&) {
+        return blocks([](rapidjson::Value& c, mcp::Allocator& a) {
+          c.PushBack(mcp::image_content(kRedPixelPng, "image/png", a), a);
+        });
+      });
+  add(tools, "test_audio_content", "Returns audio (10 ms of a 440 Hz tone, WAV)", kNoArgs,
+      [](const rapidjson::Value&, ToolContext&) {
+        return blocks([](rapidjson::Value& c, mcp::Allocator& a) {
+          c.PushBack(mcp::audio_content(kToneWav, "audio/wav", a), a);
+        });
+      });
+  add(tools, "test_embedded_resource", "Returns an embedded text resource", kNoArgs,
+      [](const rapidjson::Value&, ToolContext&) {
+        return blocks([](rapidjson::Value& c, mcp::Allocator& a) {
+          c.PushBack(mcp::embedded_resource(mcp::ResourceContents::of_text(
+                                                "test://embedded-resource", "text/plain",
+                                                "This is an embedded resource content."),
+                                            a),
+                     a);
+        });
+      });
+  add(tools, "test_multiple_content_types", "Returns text, an image and an embedded resource",
+      kNoArgs, [](const rapidjson::Value&, ToolContext&) {
+        return blocks([](rapidjson::Value& c, mcp::Allocator& a) {
+          c.PushBack(mcp::text_content("Multiple content types test:", a), a);
+          c.PushBack(mcp::image_content(kRedPixelPng, "image/png", a), a);
+          c.PushBack(mcp::embedded_resource(mcp::ResourceContents::of_text(
+                                                "test://mixed-content-resource",
+                                                "application/json",
+                                                R"({"test":"data","value":123})"),
+                                            a),
+                     a);
+        });
       });
   add(tools, "json_schema_2020_12_tool", "A tool whose input schema uses JSON Schema 2020-12",
       R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",

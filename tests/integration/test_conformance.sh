@@ -2,8 +2,8 @@
 # The official MCP conformance suite (@modelcontextprotocol/conformance, pinned in tests/clients,
 # run with the Node 22 pinned there) through nginx: against shop-mcp, every scenario that needs no
 # fixture of the suite's; then the whole suite against conformance-server (shop-mcp plus the
-# fixture tools), printing its summary. Scenarios whose fixtures do not exist yet (content types
-# other than text, resources, prompts, completion) may fail there; any other failure fails the test.
+# fixture tools, resources and prompts), printing its summary. Every check must pass: no failure
+# and no warning.
 set -euo pipefail
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -14,11 +14,6 @@ SUITE=$CLIENTS/@modelcontextprotocol/conformance/dist/index.js
 [[ -x $NODE && -f $SUITE ]] ||
   t_fatal "the pinned test clients are missing: run deploy/install-deps.sh --test-clients"
 CONFORMANCE_BIN=${SHOPMCP_CONFORMANCE_BIN:-$SHOPMCP_SOURCE_DIR/build/app/conformance-server/conformance-server}
-# Need fixtures that come with resources, prompts and non-text content.
-NOT_YET=(tools-call-image tools-call-audio tools-call-embedded-resource tools-call-mixed-content
-  resources-list resources-read-text resources-read-binary resources-templates-read
-  resources-subscribe resources-unsubscribe prompts-list prompts-get-simple prompts-get-with-args
-  prompts-get-embedded-resource prompts-get-with-image completion-complete)
 
 # suite ARGS...: runs the suite against the stack (the URL's host must be localhost); output in
 # $T_DIR/suite.out, exit code in SUITE_RC.
@@ -30,7 +25,7 @@ suite() {
 
 start_stack
 for scenario in server-initialize ping tools-list logging-set-level server-sse-multiple-streams \
-  dns-rebinding-protection; do
+  dns-rebinding-protection resources-list prompts-list; do
   suite --scenario "$scenario"
   line=$(sed 's/\x1b\[[0-9;]*m//g' "$T_DIR/suite.out" | grep -m1 '^Passed:' || echo 'no Passed: line')
   if ((SUITE_RC == 0)); then
@@ -50,14 +45,15 @@ sed 's/^/# /' <<<"$summary"
 total=$(grep -m1 '^Total:' <<<"$clean" || true)
 echo "# conformance: $total"
 [[ -n $total ]] || fail "conformance --suite all printed no Total line" "$(tail -n 30 <<<"$clean")"
-unexpected=()
+failed=()
 while read -r mark name _; do
-  name=${name%:}
-  [[ $mark == "✗" && " ${NOT_YET[*]} " != *" $name "* ]] && unexpected+=("$name")
+  [[ $mark == "✗" ]] && failed+=("${name%:}")
 done < <(grep -E '^(✓|✗) ' <<<"$summary")
-assert_eq "conformance --suite all: no failure outside the not-yet-implemented fixtures" "" \
-  "${unexpected[*]}"
+assert_eq "conformance --suite all: no scenario failed" "" "${failed[*]}"
+assert_true "conformance --suite all: the suite exited 0 (rc=$SUITE_RC)" test "$SUITE_RC" -eq 0
 assert_true "all 32 scenarios reported" test "$(grep -cE '^(✓|✗) ' <<<"$summary")" -eq 32
+assert_true "conformance --suite all: nothing failed and no warning ($total)" \
+  grep -qE '^Total: [0-9]+ passed, 0 failed(, 0 warnings)?$' <<<"$total"
 stop_stack
 
 finish
