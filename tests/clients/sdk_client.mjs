@@ -4,7 +4,7 @@
 // (GET /mcp/sse + POST /mcp/messages).
 //
 //   node sdk_client.mjs --url URL --transport streamable|sse [--token T] [--expect-401]
-//                       [--sampling] [--hold]
+//                       [--sampling] [--hold] [--db PATH]
 //
 //   --url          .../mcp for streamable, .../mcp/sse for sse
 //   --token T      sends "Authorization: Bearer T" on every request (no OAuth authProvider)
@@ -13,9 +13,13 @@
 //                  sampling/createMessage handler (needs the conformance-server binary)
 //   --hold         connect, list tools, print "ready <session>" and wait to be killed (the
 //                  "vanishing client" check); the watchdog still ends it
+//   --db PATH      the server's SQLite database: subscribe to a product, change it there with the
+//                  sqlite3 program, and expect notifications/resources/updated (the server must
+//                  poll resources often, e.g. --resource-poll-interval 1)
 //
 // Prints one line per check, "ok - ..." or "not ok - ...", diagnostics as "# ..."; exits 1 if a
 // check failed, 2 on bad usage. A watchdog ends the process with exit 1 after 60 s (hold: 120 s).
+import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
@@ -27,6 +31,7 @@ import {
   CallToolResultSchema,
   CreateMessageRequestSchema,
   LoggingMessageNotificationSchema,
+  ResourceUpdatedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 
 // --- command line --------------------------------------------------------------------------------
@@ -35,12 +40,14 @@ function usage(msg) {
   console.error(`sdk_client: ${msg}`);
   console.error(
     'usage: node sdk_client.mjs --url URL --transport streamable|sse [--token T] ' +
-      '[--expect-401] [--sampling] [--hold]',
+      '[--expect-401] [--sampling] [--hold] [--db PATH]',
   );
   process.exit(2);
 }
 
-const opt = { url: '', transport: '', token: '', expect401: false, sampling: false, hold: false };
+const opt = {
+  url: '', transport: '', token: '', expect401: false, sampling: false, hold: false, db: '',
+};
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   const value = () => {
@@ -53,6 +60,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--expect-401') opt.expect401 = true;
   else if (a === '--sampling') opt.sampling = true;
   else if (a === '--hold') opt.hold = true;
+  else if (a === '--db') opt.db = value();
   else usage(`unknown argument ${a}`);
 }
 if (!opt.url) usage('--url is required');
@@ -109,6 +117,8 @@ client.onerror = (e) => {
 
 const logs = []; // notifications/message params, in arrival order
 client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params));
+const updated = []; // notifications/resources/updated uris
+client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => updated.push(n.params.uri));
 
 const samplingAnswer = `sampled answer ${process.pid}-${Date.now()}`;
 let samplingRequests = 0;
@@ -280,6 +290,79 @@ try {
     JSON.stringify(r).slice(0, 200));
 } catch (e) {
   notOk('get_orders {limit: 0}: isError true with a message naming "limit"', errText(e));
+}
+
+// --- resources, prompts, completion --------------------------------------------------------------
+
+const T = { timeout: CALL_TIMEOUT_MS };
+async function attempt(desc, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    notOk(desc, errText(e));
+  }
+}
+await attempt('resources/list', async () => {
+  const r = await client.listResources(undefined, T);
+  check(r.resources.some((x) => x.uri === 'shop://products' && x.name),
+    'resources/list has shop://products', JSON.stringify(r.resources.map((x) => x.uri)));
+});
+await attempt('resources/templates/list', async () => {
+  const r = await client.listResourceTemplates(undefined, T);
+  const uris = r.resourceTemplates.map((x) => x.uriTemplate);
+  check(uris.includes('shop://products/{id}') && uris.includes('shop://orders/{transaction_id}'),
+    'resources/templates/list has the product and order templates', JSON.stringify(uris));
+});
+await attempt('resources/read shop://products/1', async () => {
+  const r = await client.readResource({ uri: 'shop://products/1' }, T);
+  const p = JSON.parse(r.contents[0].text);
+  check(p.id === 1 && p.name === '可口可樂' && r.contents[0].mimeType === 'application/json',
+    'resources/read shop://products/1 is 可口可樂, as JSON', r.contents[0].text.slice(0, 160));
+});
+await attempt('resources/read of an unknown order', async () => {
+  try {
+    await client.readResource({ uri: 'shop://orders/TXN999999' }, T);
+    notOk('resources/read of an unknown order fails', 'it succeeded');
+  } catch (e) {
+    check(e?.code === -32002, 'resources/read of an unknown order fails with -32002', errText(e));
+  }
+});
+await attempt('prompts/list', async () => {
+  const r = await client.listPrompts(undefined, T);
+  check(['sales_report', 'customer_summary', 'stock_check']
+    .every((n) => r.prompts.some((p) => p.name === n && p.description)),
+  'prompts/list has sales_report, customer_summary and stock_check, with descriptions',
+  JSON.stringify(r.prompts.map((p) => p.name)));
+});
+await attempt('prompts/get customer_summary', async () => {
+  const r = await client.getPrompt({ name: 'customer_summary', arguments: { customer_name: '陳大明' } }, T);
+  const text = r.messages.map((m) => m.content.text ?? '').join('\n');
+  check(r.messages.length >= 2 && text.includes('"customer_name": "陳大明"'),
+    'prompts/get customer_summary carries the customer\'s statistics', text.slice(0, 160));
+});
+await attempt('completion/complete', async () => {
+  const r = await client.complete({
+    ref: { type: 'ref/prompt', name: 'customer_summary' },
+    argument: { name: 'customer_name', value: '陳' },
+  }, T);
+  check(isDeepStrictEqual(r.completion.values, ['陳大明']),
+    'completion/complete suggests 陳大明 for 陳', JSON.stringify(r.completion));
+});
+if (opt.db) {
+  await attempt('resources/subscribe', async () => {
+    await client.subscribeResource({ uri: 'shop://products/2' }, T);
+    ok('resources/subscribe shop://products/2');
+    await sleep(300); // the standalone GET stream of the SDK is open by now
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', opt.db,
+      'UPDATE products SET stock_quantity = stock_quantity + 1 WHERE id = 2']);
+    const deadline = Date.now() + 6000;
+    while (!updated.includes('shop://products/2') && Date.now() < deadline) await sleep(50);
+    check(updated.includes('shop://products/2'),
+      'notifications/resources/updated arrives after the database changed',
+      `received: ${JSON.stringify(updated)}`);
+    await client.unsubscribeResource({ uri: 'shop://products/2' }, T);
+    ok('resources/unsubscribe shop://products/2');
+  });
 }
 
 // --- sampling (conformance-server fixture) --------------------------------------------------------

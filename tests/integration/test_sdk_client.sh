@@ -2,7 +2,7 @@
 # The official MCP TypeScript SDK client (tests/clients/sdk_client.mjs, Node 22) against the
 # conformance-server binary (shop-mcp plus the conformance fixture tools) through a real nginx:
 # Streamable HTTP and legacy HTTP+SSE, each with tools/list, logging, progress, the four query
-# tools, a tool error and sampling; then with a bearer token (accepted, and 401 without it);
+# tools, a tool error, resources, prompts, completion, a resource subscription and sampling; then with a bearer token (accepted, and 401 without it);
 # then clients that vanish (SIGKILL) with their streams open: the session must go away (idle
 # expiry for Streamable HTTP, the closed stream for legacy SSE) and every gauge back to 0.
 set -euo pipefail
@@ -43,12 +43,13 @@ client() {
 # a token the app accepts: 32 hex characters
 token() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 
-start_stack
-echo "# the SDK client over Streamable HTTP and over legacy HTTP+SSE, with sampling"
-client "SDK client, Streamable HTTP, with sampling" \
-  --url "$(base_url)/mcp" --transport streamable --sampling
-client "SDK client, legacy HTTP+SSE, with sampling" \
-  --url "$(base_url)/mcp/sse" --transport sse --sampling
+start_stack --resource-poll-interval 1
+echo "# the SDK client over Streamable HTTP and over legacy HTTP+SSE, with sampling and a"
+echo "# subscription to a product changed in the database meanwhile"
+client "SDK client, Streamable HTTP, with sampling and a subscription" \
+  --url "$(base_url)/mcp" --transport streamable --sampling --db "$(db_path)"
+client "SDK client, legacy HTTP+SSE, with sampling and a subscription" \
+  --url "$(base_url)/mcp/sse" --transport sse --sampling --db "$(db_path)"
 assert_healthy
 stop_stack
 
