@@ -31,7 +31,7 @@ packages=(
   g++ cmake make pkg-config                                 # toolchain
   clang libclang-rt-14-dev                                  # CI: TSan + -Wthread-safety build
   libfcgi-dev rapidjson-dev libspdlog-dev libsqlite3-dev   # libraries
-  libcurl4-openssl-dev                                      # libraries: mail
+  libcurl4-openssl-dev libxlsxwriter-dev                    # libraries: mail, .xlsx
   doctest-dev                                               # unit tests
   curl jq sqlite3 procps iproute2 ca-certificates           # scripts and integration tests
   spawn-fcgi                                                # test: socket inherited on fd 0

@@ -1,0 +1,107 @@
+#include "xlsx/table.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "xlsx/scratch_dir.h"
+#include "xlsx/temp_file.h"
+
+namespace fs = std::filesystem;
+using shopmcp::testing::ScratchDir;
+using shopmcp::xlsx::display_width;
+using shopmcp::xlsx::Kind;
+using shopmcp::xlsx::Table;
+using shopmcp::xlsx::TempFile;
+using shopmcp::xlsx::write_table;
+
+namespace {
+
+Table sample() {
+  Table t{"訂單",
+          {{"交易ID", Kind::kText},
+           {"數量", Kind::kInteger},
+           {"總金額", Kind::kMoney},
+           {"訂單日期", Kind::kDateTime}},
+          {}};
+  t.rows.push_back({std::string("TXN000001"), 2.0, 31.0, std::string("2025-12-31 23:59:59")});
+  t.rows.push_back({std::string("TXN000002"), 5.0, 1234567.5, std::string("not a date")});
+  return t;
+}
+
+}  // namespace
+
+TEST_SUITE("xlsx.table") {
+  TEST_CASE("display width counts East Asian wide characters as two") {
+    CHECK(display_width("") == 0);
+    CHECK(display_width("TXN000001") == 9);
+    CHECK(display_width("訂單") == 4);
+    CHECK(display_width("陳大明 A") == 8);
+    CHECK(display_width("可口可樂 Coke") == 13);
+    CHECK(display_width("ＡＢ") == 4);  // full-width forms
+    CHECK(display_width("😀") == 2);
+    CHECK(display_width("é") == 1);
+  }
+
+  TEST_CASE("a table becomes an .xlsx (zip) with its sheet, and no temporaries are left") {
+    ScratchDir dir;
+    auto file = TempFile::create(dir.path(), "shop-export-", ".xlsx");
+    REQUIRE(file.has_value());
+    REQUIRE(write_table(sample(), file->path(), dir.path()).has_value());
+    auto bytes = file->read();
+    REQUIRE(bytes.has_value());
+    CHECK(bytes->size() > 1000);
+    CHECK(bytes->rfind("PK\x03\x04", 0) == 0);
+    for (const char* part : {"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml"}) {
+      CHECK_MESSAGE(bytes->find(part) != std::string::npos, part);
+    }
+    CHECK(dir.entries() == 1);  // only the workbook: libxlsxwriter removed its own files
+  }
+
+  TEST_CASE("Excel's limits are errors, not broken files") {
+    ScratchDir dir;
+    const std::string path = dir.path() + "/x.xlsx";
+    Table bad_name = sample();
+    bad_name.sheet_name = "a/b";
+    auto r = write_table(bad_name, path, dir.path());
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().message.find("worksheet name") != std::string::npos);
+
+    Table long_cell = sample();
+    long_cell.rows[0][0] = std::string(32768, 'x');
+    r = write_table(long_cell, path, dir.path());
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().message.find("row 1, column 交易ID") != std::string::npos);
+    CHECK_FALSE(fs::exists(path));  // nothing half-written
+
+    CHECK_FALSE(write_table(sample(), dir.path() + "/missing/x.xlsx", dir.path()).has_value());
+  }
+
+  TEST_CASE("a TempFile is unique, private, and removed with its owner, once") {
+    ScratchDir dir;
+    std::string kept;
+    {
+      auto a = TempFile::create(dir.path(), "shop-export-", ".xlsx");
+      auto b = TempFile::create(dir.path(), "shop-export-", ".xlsx");
+      REQUIRE(a.has_value());
+      REQUIRE(b.has_value());
+      CHECK(a->path() != b->path());
+      CHECK(fs::path(a->path()).parent_path() == fs::path(dir.path()));
+      CHECK(fs::path(a->path()).filename().string().rfind("shop-export-", 0) == 0);
+      CHECK(fs::path(a->path()).extension() == ".xlsx");
+      CHECK((fs::status(a->path()).permissions() & fs::perms::all) ==
+            (fs::perms::owner_read | fs::perms::owner_write));
+      CHECK(dir.entries() == 2);
+      TempFile moved = std::move(*a);
+      kept = moved.path();
+      CHECK(a->path().empty());
+      CHECK(fs::exists(kept));
+    }
+    CHECK_FALSE(fs::exists(kept));
+    CHECK(dir.entries() == 0);
+    auto missing = TempFile::create(dir.path() + "/nope", "x-", ".xlsx");
+    REQUIRE_FALSE(missing.has_value());
+    CHECK(missing.error().message.find(dir.path() + "/nope") != std::string::npos);
+  }
+}
