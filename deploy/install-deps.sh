@@ -34,6 +34,7 @@ packages=(
   libcurl4-openssl-dev libxlsxwriter-dev                    # libraries: mail, .xlsx
   doctest-dev                                               # unit tests
   curl jq sqlite3 procps iproute2 ca-certificates           # scripts and integration tests
+  python3-aiosmtpd                                          # test: an SMTP server for e-mailed exports
   spawn-fcgi                                                # test: socket inherited on fd 0
 )
 # Any of these provides /usr/sbin/nginx; nginx-light is the smallest to add.
