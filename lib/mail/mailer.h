@@ -16,8 +16,8 @@ struct SmtpSettings {
   // and the host is not loopback) or smtps://host[:port] (TLS from the start). No credentials in
   // the URL.
   std::string url;
-  std::string user;      // "" = no AUTH
-  std::string password;  // never logged
+  std::string user;                          // "" = no AUTH
+  std::string password;                      // never logged
   std::chrono::seconds connect_timeout{10};  // TCP, TLS and the server's greeting
   std::chrono::seconds timeout{60};          // the whole exchange
 };

@@ -64,8 +64,8 @@ std::string rfc2231_param(const char* param, std::string_view value) {
   std::vector<std::string> parts(1);
   for (unsigned char c : value) {
     std::string piece;
-    if (is_alnum(static_cast<char>(c)) || std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) !=
-                                               std::string_view::npos) {
+    if (is_alnum(static_cast<char>(c)) ||
+        std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos) {
       piece = static_cast<char>(c);
     } else {
       piece = {'%', kHex[c >> 4], kHex[c & 0xF]};
@@ -84,8 +84,9 @@ std::string rfc2231_param(const char* param, std::string_view value) {
 
 std::string attachment_part(const Attachment& a, const std::string& boundary) {
   // A long type goes on a folded line of its own: lines stay within 78 characters.
-  std::string out = "--" + boundary + "\r\nContent-Type:" +
-                    (a.content_type.size() + 15 > 78 ? "\r\n " : " ") + a.content_type;
+  std::string out = "--" + boundary +
+                    "\r\nContent-Type:" + (a.content_type.size() + 15 > 78 ? "\r\n " : " ") +
+                    a.content_type;
   if (plain_filename(a.filename)) {
     out += ";\r\n name=\"" + a.filename + "\"\r\nContent-Transfer-Encoding: base64\r\n" +
            "Content-Disposition: attachment;\r\n filename=\"" + a.filename + "\"\r\n";
@@ -187,7 +188,8 @@ std::string base64(std::string_view in, std::size_t line_length) {
   }
   if (i < in.size()) {
     std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << 16;
-    if (i + 1 < in.size()) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8;
+    if (i + 1 < in.size())
+      v |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8;
     put(kAlphabet[v >> 18]);
     put(kAlphabet[(v >> 12) & 63]);
     put(i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=');

@@ -82,7 +82,8 @@ core::Result<void> SmtpMailer::send(const std::string& from, const std::string& 
   }
   CURL* c = curl.get();
   const std::string mail_from = "<" + from + ">";
-  std::unique_ptr<curl_slist, SlistDeleter> rcpt(curl_slist_append(nullptr, ("<" + to + ">").c_str()));
+  std::unique_ptr<curl_slist, SlistDeleter> rcpt(
+      curl_slist_append(nullptr, ("<" + to + ">").c_str()));
   if (!rcpt) return core::internal("the mail could not be prepared for sending; nothing was sent");
   Transfer transfer{message, hooks};
   char error_text[CURL_ERROR_SIZE] = {};
@@ -100,7 +101,7 @@ core::Result<void> SmtpMailer::send(const std::string& from, const std::string& 
   // without TLS excepted).
   curl_easy_setopt(c, CURLOPT_USE_SSL,
                    static_cast<long>(credentials && !loopback_url(settings_.url) ? CURLUSESSL_ALL
-                                                                                : CURLUSESSL_TRY));
+                                                                                 : CURLUSESSL_TRY));
   if (credentials) {
     curl_easy_setopt(c, CURLOPT_USERNAME, settings_.user.c_str());
     curl_easy_setopt(c, CURLOPT_PASSWORD, settings_.password.c_str());
@@ -149,18 +150,21 @@ core::Result<void> SmtpMailer::send(const std::string& from, const std::string& 
                              "and the password file");
   }
   if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT) {
-    return core::unavailable("the mail server could not be reached; nothing was sent. Try again "
-                             "later or ask the operator to check SHOP_MCP_SMTP_URL");
+    return core::unavailable(
+        "the mail server could not be reached; nothing was sent. Try again "
+        "later or ask the operator to check SHOP_MCP_SMTP_URL");
   }
   if (rc == CURLE_USE_SSL_FAILED || rc == CURLE_SSL_CONNECT_ERROR ||
       rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {
-    return core::unavailable("no secure (TLS) connection to the mail server could be made; "
-                             "nothing was sent. The operator must check SHOP_MCP_SMTP_URL");
+    return core::unavailable(
+        "no secure (TLS) connection to the mail server could be made; "
+        "nothing was sent. The operator must check SHOP_MCP_SMTP_URL");
   }
   if (reply >= 400) {
-    return core::unavailable("the mail server refused the message (SMTP " + std::to_string(reply) +
-                             "); it was not sent. Check the recipient address; if it is right, the server's "
-                             "operator must say why it refuses");
+    return core::unavailable(
+        "the mail server refused the message (SMTP " + std::to_string(reply) +
+        "); it was not sent. Check the recipient address; if it is right, the server's "
+        "operator must say why it refuses");
   }
   return core::unavailable("sending the mail failed (" + std::string(curl_easy_strerror(rc)) +
                            "); " + outcome);

@@ -19,7 +19,8 @@ namespace shopmcp::shop {
 namespace {
 
 constexpr const char* kTool = "send_excel_email";
-constexpr const char* kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+constexpr const char* kXlsxType =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 constexpr const char* kOrderFilters[] = {"status", "customer_name", "product_name", "date_from",
                                          "date_to"};
 constexpr const char* kProductFilters[] = {"product_name", "category", "stock_quantity"};
@@ -61,13 +62,11 @@ constexpr const char* kOutput = R"json({
   "type": "object",
   "required": ["success", "message", "data"],
   "properties": {
-    "success": {"type": "boolean"},
-    "message": {"type": "string"},
+    "success": {"type": "boolean"}, "message": {"type": "string"},
     "data": {"type": "object",
       "required": ["type", "email", "filename", "records_count", "export_time", "subject"],
       "properties": {
-        "type": {"type": "string", "enum": ["orders", "products"]},
-        "email": {"type": "string"},
+        "type": {"type": "string", "enum": ["orders", "products"]}, "email": {"type": "string"},
         "filename": {"type": "string", "description": "The attachment's file name."},
         "records_count": {"type": "integer", "description": "Rows in the sheet."},
         "export_time": {"type": "string", "description": "UTC, YYYY-MM-DD HH:MM:SS"},
@@ -89,23 +88,24 @@ struct Request {
   std::string filters_text;  // "status=completed, date_from=2025-12-01" for the default body
 };
 
-bool has_line_break(const std::string& s) { return s.find_first_of("\r\n") != std::string::npos; }
-
 core::Result<Request> read_request(const rapidjson::Value& args) {
   Request r;
   r.orders = opt_string(args, "type").value_or("orders") == "orders";
   r.email = opt_string(args, "email").value_or("");
-  if (has_line_break(r.email)) return core::invalid_argument("email: must not contain CR or LF");
+  if (r.email.find_first_of("\r\n") != std::string::npos)
+    return core::invalid_argument("email: must not contain CR or LF");
   if (!mail::valid_address(r.email)) {
-    return core::invalid_argument("email: must be one valid e-mail address such as "
-                                  "name@example.com, without a display name (got \"" +
-                                  r.email.substr(0, 80) + "\")");
+    return core::invalid_argument(
+        "email: must be one valid e-mail address such as "
+        "name@example.com, without a display name (got \"" +
+        r.email.substr(0, 80) + "\")");
   }
   r.subject = opt_string(args, "subject");
   if (r.subject && std::any_of(r.subject->begin(), r.subject->end(),
                                [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
-    return core::invalid_argument("subject: must be one line, without CR, LF or other control "
-                                  "characters");
+    return core::invalid_argument(
+        "subject: must be one line, without CR, LF or other control "
+        "characters");
   }
   r.message = opt_string(args, "message");
   r.limit = static_cast<int>(int_or(args, "limit", 1000));
@@ -113,8 +113,9 @@ core::Result<Request> read_request(const rapidjson::Value& args) {
   auto it = args.FindMember("filters");
   if (it == args.MemberEnd()) return r;
   const rapidjson::Value& f = it->value;
-  const std::span<const char* const> allowed =
-      r.orders ? std::span<const char* const>(kOrderFilters) : std::span<const char* const>(kProductFilters);
+  const std::span<const char* const> allowed = r.orders
+                                                   ? std::span<const char* const>(kOrderFilters)
+                                                   : std::span<const char* const>(kProductFilters);
   for (const auto& m : f.GetObject()) {
     const std::string name(m.name.GetString(), m.name.GetStringLength());
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
@@ -124,8 +125,9 @@ core::Result<Request> read_request(const rapidjson::Value& args) {
                                     (r.orders ? "orders" : "products") + "; it takes " + list);
     }
     if (!r.filters_text.empty()) r.filters_text += ", ";
-    r.filters_text += name + "=" + (m.value.IsString() ? std::string(m.value.GetString())
-                                                       : json::to_string(m.value));
+    r.filters_text +=
+        name + "=" +
+        (m.value.IsString() ? std::string(m.value.GetString()) : json::to_string(m.value));
   }
   if (r.orders) {
     r.order_filter.customer_name = opt_string(f, "customer_name");
@@ -179,15 +181,23 @@ xlsx::Table products_table(const std::vector<store::Product>& products) {
                 {}};
   t.rows.reserve(products.size());
   for (const store::Product& p : products) {
-    t.rows.push_back({static_cast<double>(p.id), p.name, p.description, p.category,
-                      round2(p.price), static_cast<double>(p.stock_quantity), p.created_at,
-                      p.updated_at});
+    t.rows.push_back({static_cast<double>(p.id), p.name, p.description, p.category, round2(p.price),
+                      static_cast<double>(p.stock_quantity), p.created_at, p.updated_at});
   }
   return t;
 }
 
+// Writes `t` as a workbook into `file` (libxlsxwriter's own temporaries beside it) and returns
+// its bytes.
+core::Result<std::string> workbook_bytes(const xlsx::Table& t, const xlsx::TempFile& file) {
+  const std::string dir = std::filesystem::path(file.path()).parent_path().string();
+  if (auto ok = xlsx::write_table(t, file.path(), dir); !ok) return ok.error();
+  return file.read();
+}
+
 double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 class Export {
@@ -218,10 +228,13 @@ mcp::ToolResult Export::run(const rapidjson::Value& args) {
   if (mail_.mailer == nullptr || mail_.from.empty()) {
     std::string missing;
     if (mail_.mailer == nullptr) missing = "SHOP_MCP_SMTP_URL (--smtp-url)";
-    if (mail_.from.empty()) missing += std::string(missing.empty() ? "" : " and ") + "SHOP_MCP_MAIL_FROM (--mail-from)";
+    if (mail_.from.empty())
+      missing += std::string(missing.empty() ? "" : " and ") + "SHOP_MCP_MAIL_FROM (--mail-from)";
     return mcp::ToolResult::error(
-        std::string(kTool) + ": e-mail is not configured on this server, so nothing can be sent. "
-        "The operator must set " + missing + "; tell the user the export cannot be mailed for now.");
+        std::string(kTool) +
+        ": e-mail is not configured on this server, so nothing can be sent. "
+        "The operator must set " +
+        missing + "; tell the user the export cannot be mailed for now.");
   }
   auto req = read_request(args);
   if (!req) return invalid_arguments(kTool, req.error());
@@ -245,30 +258,25 @@ mcp::ToolResult Export::run(const rapidjson::Value& args) {
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
   const std::string export_time = core::format_utc(now);
-  std::string stamp = export_time;
-  std::replace(stamp.begin(), stamp.end(), ' ', '_');
-  stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }),
-              stamp.end());
+  std::string stamp;  // "20260101_120000"
+  for (char c : export_time) {
+    if (c == ' ') {
+      stamp += '_';
+    } else if (c != '-' && c != ':') {
+      stamp += c;
+    }
+  }
   const std::string filename = std::string(type) + "_" + stamp + ".xlsx";
   const std::size_t count = table.rows.size();
 
   progress(20, "writing " + std::to_string(count) + " rows to " + filename);
   const auto t1 = std::chrono::steady_clock::now();
-  const std::string tmp_dir =
-      mail_.tmp_dir.empty() ? std::filesystem::temp_directory_path().string() : mail_.tmp_dir;
-  auto file = xlsx::TempFile::create(tmp_dir, "shop-export-", ".xlsx");
-  core::Result<std::string> bytes = core::internal("not written");
-  if (file) {
-    if (auto ok = xlsx::write_table(table, file->path(), tmp_dir); !ok) {
-      bytes = ok.error();
-    } else {
-      bytes = file->read();
-    }
-  }
-  if (!file || !bytes) {
-    spdlog::error("{}: cannot write the workbook: {}", kTool,
-                  (!file ? file.error() : bytes.error()).message);
-    return mcp::ToolResult::error(std::string(kTool) + ": the Excel file could not be created on "
+  auto file = xlsx::TempFile::create(mail_.tmp_dir, "shop-export-", ".xlsx");
+  auto bytes = file ? workbook_bytes(table, *file) : core::Result<std::string>(file.error());
+  if (!bytes) {
+    spdlog::error("{}: cannot write the workbook: {}", kTool, bytes.error().message);
+    return mcp::ToolResult::error(std::string(kTool) +
+                                  ": the Excel file could not be created on "
                                   "the server; nothing was sent. Try again later.");
   }
   const double build_ms = ms_since(t1);
@@ -278,7 +286,8 @@ mcp::ToolResult Export::run(const rapidjson::Value& args) {
   table = {};
   if (ctx_.cancelled()) return cancelled();
 
-  const std::string label = req->orders ? "訂單資料匯出 Orders export" : "產品資料匯出 Products export";
+  const std::string label =
+      req->orders ? "訂單資料匯出 Orders export" : "產品資料匯出 Products export";
   const std::string records = std::to_string(count) + " records";
   const std::string subject =
       req->subject.value_or(label + " " + export_time + " UTC (" + records + ")");
@@ -292,16 +301,16 @@ mcp::ToolResult Export::run(const rapidjson::Value& args) {
            ", exported " + export_time + " UTC.\n";
     if (!req->filters_text.empty()) text += "Filters: " + req->filters_text + "\n";
   }
-  mail::Message m{mail_.from, req->email, subject, text,
-                  {mail::Attachment{filename, kXlsxType, std::move(bytes).value()}}};
+  mail::Message m{mail_.from, req->email, subject, std::move(text), {}};
+  m.attachments.push_back({filename, kXlsxType, std::move(bytes).value()});
   auto mime = mail::render(m, mail::Stamp{now, core::random_hex(12)});
-  if (!mime) {
-    spdlog::error("{}: cannot build the message: {}", kTool, mime.error().message);
-    return mcp::ToolResult::error(std::string(kTool) + ": the e-mail could not be built (" +
-                                  mime.error().message + "); nothing was sent. The operator must "
-                                  "check SHOP_MCP_MAIL_FROM.");
-  }
   m = {};
+  if (!mime) {  // the arguments were checked: only the configured sender can be wrong
+    spdlog::error("{}: cannot build the message: {}", kTool, mime.error().message);
+    return mcp::ToolResult::error(std::string(kTool) +
+                                  ": the e-mail could not be built; nothing was sent. The "
+                                  "operator must check SHOP_MCP_MAIL_FROM.");
+  }
 
   progress(40, "sending the e-mail with " + filename + " to " + req->email);
   const auto t2 = std::chrono::steady_clock::now();
@@ -310,8 +319,10 @@ mcp::ToolResult Export::run(const rapidjson::Value& args) {
   hooks.progress = [this](std::uint64_t sent, std::uint64_t total) {
     if (total == 0) return;
     // 40..95 in steps of 5 while the message moves.
-    const double p = 40 + std::floor(55.0 * static_cast<double>(sent) / static_cast<double>(total) / 5) * 5;
-    if (p >= progress_ + 5) progress(p, "sent " + std::to_string(sent) + " of " + std::to_string(total) + " bytes");
+    const double p =
+        40 + std::floor(55.0 * static_cast<double>(sent) / static_cast<double>(total) / 5) * 5;
+    if (p >= progress_ + 5)
+      progress(p, "sent " + std::to_string(sent) + " of " + std::to_string(total) + " bytes");
   };
   auto sent = mail_.mailer->send(mail_.from, req->email, *mime, hooks);
   if (!sent) {
@@ -320,10 +331,11 @@ mcp::ToolResult Export::run(const rapidjson::Value& args) {
                                   ") was not e-mailed to " + req->email + ": " +
                                   sent.error().message);
   }
-  spdlog::info("{}: {} {} to {}: xlsx {} bytes built in {:.1f} ms, mail of {} bytes accepted in "
-               "{:.1f} ms, {:.1f} ms in all",
-               kTool, count, type, req->email, xlsx_size, build_ms,
-               mime->size(), ms_since(t2), ms_since(t0));
+  spdlog::info(
+      "{}: {} {} to {}: xlsx {} bytes built in {:.1f} ms, mail of {} bytes accepted in "
+      "{:.1f} ms, {:.1f} ms in all",
+      kTool, count, type, req->email, xlsx_size, build_ms, mime->size(), ms_since(t2),
+      ms_since(t0));
   progress(100, "sent");
 
   rapidjson::Document d(rapidjson::kObjectType);
@@ -364,12 +376,11 @@ mcp::Tool send_excel_email_tool(store::Store& store, MailOptions mail) {
       "Excel dates. Succeeds only once the mail server accepted the message.";
   t.input_schema = std::move(input);
   t.output_schema = schema_literal(kOutput);
-  if (mail.mailer != nullptr && !mail.from.empty()) {
-    spdlog::info("{}: mail from {}", kTool, mail.from);
-  } else {
-    spdlog::info("{}: mail is not configured (set SHOP_MCP_SMTP_URL and SHOP_MCP_MAIL_FROM)",
-                 kTool);
-  }
+  const bool configured = mail.mailer != nullptr && !mail.from.empty();
+  spdlog::info("{}: {}", kTool,
+               configured ? "mail from " + mail.from
+                          : std::string("mail is not configured (set "
+                                        "SHOP_MCP_SMTP_URL and SHOP_MCP_MAIL_FROM)"));
   t.handler = [&store, mail = std::move(mail)](const rapidjson::Value& args,
                                                mcp::ToolContext& ctx) {
     const auto start = std::chrono::steady_clock::now();

@@ -22,7 +22,7 @@ mcp::Tool get_order_analytics_tool(store::Store& store);
 struct MailOptions {
   mail::Mailer* mailer = nullptr;  // not owned; must outlive the tool
   std::string from;                // the sender's address
-  std::string tmp_dir;             // where the .xlsx is written and removed; "" = $TMPDIR or /tmp
+  std::string tmp_dir;             // where the .xlsx is written and removed; "" = $TMPDIR, /tmp
 };
 mcp::Tool send_excel_email_tool(store::Store& store, MailOptions mail);
 

@@ -54,8 +54,8 @@ std::optional<lxw_datetime> parse_datetime(const std::string& s) {
     if (s[i] < '0' || s[i] > '9') return std::nullopt;
   }
   auto num = [&](int pos, int len) { return std::stoi(s.substr(pos, len)); };
-  lxw_datetime dt{num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2),
-                  static_cast<double>(num(17, 2))};
+  lxw_datetime dt{num(0, 4),  num(5, 2),  num(8, 2),
+                  num(11, 2), num(14, 2), static_cast<double>(num(17, 2))};
   if (dt.month < 1 || dt.month > 12 || dt.day < 1 || dt.day > 31 || dt.hour > 23 || dt.min > 59 ||
       dt.sec > 59) {
     return std::nullopt;
@@ -140,8 +140,9 @@ core::Result<void> write_table(const Table& t, const std::string& path,
       std::size_t w = 0;
       if (const double* v = std::get_if<double>(&t.rows[r][c])) {
         e = worksheet_write_number(ws, row, col, *v,
-                                   kind == Kind::kMoney ? money : kind == Kind::kInteger ? integer
-                                                                                          : nullptr);
+                                   kind == Kind::kMoney     ? money
+                                   : kind == Kind::kInteger ? integer
+                                                            : nullptr);
         w = number_width(*v, kind == Kind::kMoney ? kind : Kind::kInteger);
       } else {
         const std::string& s = std::get<std::string>(t.rows[r][c]);

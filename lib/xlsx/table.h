@@ -38,8 +38,7 @@ struct Table {
 // Writes `t` to `path` (created or replaced). libxlsxwriter's own temporary files go to
 // `tmp_dir` ("" = the system's). Fails (with the reason, for the log) when a file cannot be
 // written or a cell breaks an Excel limit (32,767 characters in a cell, 1,048,575 rows).
-core::Result<void> write_table(const Table& t, const std::string& path,
-                               const std::string& tmp_dir);
+core::Result<void> write_table(const Table& t, const std::string& path, const std::string& tmp_dir);
 
 // How wide `utf8` shows in Excel's character units: East Asian wide and full-width characters
 // count 2, every other character 1.

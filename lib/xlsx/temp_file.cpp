@@ -13,12 +13,17 @@ namespace shopmcp::xlsx {
 
 core::Result<TempFile> TempFile::create(const std::string& dir, const std::string& prefix,
                                         const std::string& suffix) {
-  std::string pattern = dir + "/" + prefix + "XXXXXX" + suffix;
+  std::string where = dir;
+  if (where.empty()) {
+    const char* tmpdir = std::getenv("TMPDIR");
+    where = tmpdir != nullptr && tmpdir[0] != '\0' ? tmpdir : "/tmp";
+  }
+  std::string pattern = where + "/" + prefix + "XXXXXX" + suffix;
   std::vector<char> buf(pattern.begin(), pattern.end());
   buf.push_back('\0');
   const int fd = mkstemps(buf.data(), static_cast<int>(suffix.size()));
   if (fd < 0) {
-    return core::internal("cannot create a temporary file in " + dir + ": " +
+    return core::internal("cannot create a temporary file in " + where + ": " +
                           std::strerror(errno));
   }
   close(fd);

@@ -10,8 +10,8 @@ namespace shopmcp::xlsx {
 
 class TempFile {
  public:
-  // Creates "<dir>/<prefix>XXXXXX<suffix>" (mode 0600, unique). Fails with the reason, which
-  // names the directory (for the log).
+  // Creates "<dir>/<prefix>XXXXXX<suffix>" (mode 0600, unique); dir "" = $TMPDIR, else /tmp.
+  // Fails with the reason, which names the directory (for the log).
   static core::Result<TempFile> create(const std::string& dir, const std::string& prefix,
                                        const std::string& suffix);
   TempFile(TempFile&& other) noexcept;

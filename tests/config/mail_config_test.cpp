@@ -66,18 +66,21 @@ TEST_SUITE("config.mail") {
   }
 
   TEST_CASE("bad mail settings name the option and the rule") {
-    CHECK(error_of({"--smtp-url", "http://mail.example.com"}).rfind("--smtp-url: must be smtp://", 0) == 0);
+    CHECK(error_of({"--smtp-url", "http://mail.example.com"})
+              .rfind("--smtp-url: must be smtp://", 0) == 0);
     CHECK(error_of({"--smtp-url", "smtp://"}).rfind("--smtp-url: must be smtp://", 0) == 0);
     CHECK(error_of({"--smtp-url", "smtp://user:pw@mail.example.com"})
               .find("must not hold credentials; use --smtp-user and --smtp-password-file") !=
           std::string::npos);
     CHECK(error_of({}, {{"SHOP_MCP_SMTP_URL", "smtp://mail.example.com\r\nX"}})
               .rfind("SHOP_MCP_SMTP_URL: must be smtp://", 0) == 0);
-    CHECK(error_of({"--mail-from", "shop"}).rfind("--mail-from: must be an e-mail address", 0) == 0);
+    CHECK(error_of({"--mail-from", "shop"}).rfind("--mail-from: must be an e-mail address", 0) ==
+          0);
     CHECK(error_of({"--mail-from", "Shop <shop@example.com>"}).rfind("--mail-from:", 0) == 0);
     CHECK(error_of({"--smtp-timeout", "0"}).find("from 1 to 3600") != std::string::npos);
     CHECK(error_of({"--smtp-connect-timeout", "601"}).find("from 1 to 600") != std::string::npos);
-    CHECK(error_of({"--smtp-password-file", "/nonexistent/pw"}).rfind("--smtp-password-file: cannot read", 0) == 0);
+    CHECK(error_of({"--smtp-password-file", "/nonexistent/pw"})
+              .rfind("--smtp-password-file: cannot read", 0) == 0);
     CHECK(error_of({"--smtp-user", "me"}).find("go together") != std::string::npos);
 
     shopmcp::testing::ScratchDir dir;
@@ -87,8 +90,9 @@ TEST_SUITE("config.mail") {
               .find("alone on one line") != std::string::npos);
     const std::string empty = dir.path() + "/empty";
     std::ofstream(empty) << "";
-    CHECK(error_of({"--smtp-user", "me", "--smtp-password-file", empty})
-              .find("alone on one line") != std::string::npos);
+    CHECK(
+        error_of({"--smtp-user", "me", "--smtp-password-file", empty}).find("alone on one line") !=
+        std::string::npos);
     const std::string pw = dir.path() + "/pw";
     std::ofstream(pw) << "x\n";
     CHECK(error_of({"--smtp-password-file", pw}).find("go together") != std::string::npos);

@@ -22,7 +22,11 @@ namespace {
 bool valid_utf8(const std::string& s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto b = static_cast<unsigned char>(s[i]);
-    const std::size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    const std::size_t len = b < 0x80         ? 1
+                            : (b >> 5) == 6  ? 2
+                            : (b >> 4) == 14 ? 3
+                            : (b >> 3) == 30 ? 4
+                                             : 0;
     if (len == 0 || i + len > s.size()) return false;
     for (std::size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -136,12 +140,27 @@ TEST_SUITE("mail.mime") {
                            "o'neil@example.com"}) {
       CHECK_MESSAGE(valid_address(ok), ok);
     }
-    for (const char* bad :
-         {"", "plain", "@example.com", "a@", "a@localhost", "a b@example.com", "a@b..com",
-          ".a@example.com", "a.@example.com", "a..b@example.com", "a@-b.com", "a@b-.com",
-          "Name <a@example.com>", "a@example.com\r\nBcc: x@evil.com", "a@example.com\n",
-          "\"quoted\"@example.com", "a@exa mple.com", "a@b.com,c@d.com", "a@[127.0.0.1]",
-          "用戶@example.com", "a@例子.com"}) {
+    for (const char* bad : {"",
+                            "plain",
+                            "@example.com",
+                            "a@",
+                            "a@localhost",
+                            "a b@example.com",
+                            "a@b..com",
+                            ".a@example.com",
+                            "a.@example.com",
+                            "a..b@example.com",
+                            "a@-b.com",
+                            "a@b-.com",
+                            "Name <a@example.com>",
+                            "a@example.com\r\nBcc: x@evil.com",
+                            "a@example.com\n",
+                            "\"quoted\"@example.com",
+                            "a@exa mple.com",
+                            "a@b.com,c@d.com",
+                            "a@[127.0.0.1]",
+                            "用戶@example.com",
+                            "a@例子.com"}) {
       CHECK_MESSAGE(!valid_address(bad), bad);
     }
     CHECK_FALSE(valid_address(std::string(65, 'a') + "@example.com"));
@@ -181,15 +200,18 @@ TEST_SUITE("mail.mime") {
     CHECK(parts[3] == "--\r\n");
     const std::string text = parts[1];
     CHECK(text.rfind("\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-                     "Content-Transfer-Encoding: base64\r\n\r\n", 0) == 0);
+                     "Content-Transfer-Encoding: base64\r\n\r\n",
+                     0) == 0);
     CHECK(unbase64(text.substr(text.find("\r\n\r\n") + 4)) ==
           "您好，\r\n附件是訂單。\r\nline two\r\nline three");
     const std::string att = parts[2];
-    CHECK(att.find("Content-Type:\r\n application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;"
-                   "\r\n name=\"orders_20260101_000000.xlsx\"\r\n") != std::string::npos);
+    CHECK(att.find(
+              "Content-Type:\r\n application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;"
+              "\r\n name=\"orders_20260101_000000.xlsx\"\r\n") != std::string::npos);
     CHECK(att.find("Content-Transfer-Encoding: base64\r\n") != std::string::npos);
-    CHECK(att.find("Content-Disposition: attachment;\r\n filename=\"orders_20260101_000000.xlsx\"") !=
-          std::string::npos);
+    CHECK(
+        att.find("Content-Disposition: attachment;\r\n filename=\"orders_20260101_000000.xlsx\"") !=
+        std::string::npos);
     const std::string body = att.substr(att.find("\r\n\r\n") + 4);
     CHECK(unbase64(body) == m.attachments[0].data);
     const auto lines = split(body.substr(0, body.size() - 2), "\r\n");

@@ -37,7 +37,8 @@ class FakeMailer final : public mail::Mailer {
     sent_message = message;
     files_during_send = dir_->entries();
     for (std::uint64_t sent = 0; sent <= message.size(); sent += message.size() / 4 + 1) {
-      if (hooks.cancelled && hooks.cancelled()) return shopmcp::core::unavailable("sending was cancelled; nothing was sent");
+      if (hooks.cancelled && hooks.cancelled())
+        return shopmcp::core::unavailable("sending was cancelled; nothing was sent");
       if (hooks.progress) hooks.progress(sent, message.size());
     }
     return result;
@@ -166,30 +167,48 @@ TEST_SUITE("shop.send_excel_email") {
     const std::vector<std::pair<const char*, const char*>> cases = {
         {R"({"email":"a@example.com"})", "type: is required"},
         {R"({"type":"orders"})", "email: is required"},
-        {R"({"type":"customers","email":"a@example.com"})", "type: must be one of: orders, products"},
-        {R"({"type":"orders","email":"not-an-address"})", "email: must be one valid e-mail address"},
+        {R"({"type":"customers","email":"a@example.com"})",
+         "type: must be one of: orders, products"},
+        {R"({"type":"orders","email":"not-an-address"})",
+         "email: must be one valid e-mail address"},
         {R"({"type":"orders","email":"Boss <a@example.com>"})", "email: must be one valid"},
         {R"({"type":"orders","email":"a@example.com,b@example.com"})", "email: must be one valid"},
-        {R"({"type":"orders","email":"a@example.com\r\nBcc: x@evil.com"})", "email: must not contain CR or LF"},
-        {R"({"type":"orders","email":"a@example.com","subject":"Hi\r\nBcc: x@evil.com"})", "subject: must be one line"},
-        {R"({"type":"orders","email":"a@example.com","subject":"Hi\nthere"})", "subject: must be one line"},
-        {R"({"type":"orders","email":"a@example.com","limit":0})", "limit: must be from 1 to 10000"},
-        {R"({"type":"orders","email":"a@example.com","limit":10001})", "limit: must be from 1 to 10000"},
+        {R"({"type":"orders","email":"a@example.com\r\nBcc: x@evil.com"})",
+         "email: must not contain CR or LF"},
+        {R"({"type":"orders","email":"a@example.com","subject":"Hi\r\nBcc: x@evil.com"})",
+         "subject: must be one line"},
+        {R"({"type":"orders","email":"a@example.com","subject":"Hi\nthere"})",
+         "subject: must be one line"},
+        {R"({"type":"orders","email":"a@example.com","limit":0})",
+         "limit: must be from 1 to 10000"},
+        {R"({"type":"orders","email":"a@example.com","limit":10001})",
+         "limit: must be from 1 to 10000"},
         {R"({"type":"orders","email":"a@example.com","filters":{"category":"飲料"}})",
-         "filters.category: not a filter for type orders; it takes status, customer_name, product_name, date_from, date_to"},
-        {R"({"type":"orders","email":"a@example.com","filters":{"stock_quantity":1}})", "filters.stock_quantity: not a filter for type orders"},
+         "filters.category: not a filter for type orders; it takes status, customer_name, "
+         "product_name, date_from, date_to"},
+        {R"({"type":"orders","email":"a@example.com","filters":{"stock_quantity":1}})",
+         "filters.stock_quantity: not a filter for type orders"},
         {R"({"type":"products","email":"a@example.com","filters":{"status":"completed"}})",
-         "filters.status: not a filter for type products; it takes product_name, category, stock_quantity"},
-        {R"({"type":"products","email":"a@example.com","filters":{"date_from":"2025-01-01"}})", "filters.date_from: not a filter for type products"},
-        {R"({"type":"orders","email":"a@example.com","filters":{"color":"red"}})", "filters.color: not a filter for type orders"},
-        {R"({"type":"orders","email":"a@example.com","filters":{"date_from":"2025-02-30"}})", "filters.date_from: must be a real calendar date"},
-        {R"({"type":"orders","email":"a@example.com","filters":{"date_to":"2025-1-1"}})", "filters.date_to: must be a date in YYYY-MM-DD format"},
+         "filters.status: not a filter for type products; it takes product_name, category, "
+         "stock_quantity"},
+        {R"({"type":"products","email":"a@example.com","filters":{"date_from":"2025-01-01"}})",
+         "filters.date_from: not a filter for type products"},
+        {R"({"type":"orders","email":"a@example.com","filters":{"color":"red"}})",
+         "filters.color: not a filter for type orders"},
+        {R"({"type":"orders","email":"a@example.com","filters":{"date_from":"2025-02-30"}})",
+         "filters.date_from: must be a real calendar date"},
+        {R"({"type":"orders","email":"a@example.com","filters":{"date_to":"2025-1-1"}})",
+         "filters.date_to: must be a date in YYYY-MM-DD format"},
         {R"({"type":"orders","email":"a@example.com","filters":{"date_from":"2025-03-02","date_to":"2025-03-01"}})",
          "filters.date_to: must not be before date_from"},
-        {R"({"type":"orders","email":"a@example.com","filters":{"status":"lost"}})", "filters.status: must be one of"},
-        {R"({"type":"products","email":"a@example.com","filters":{"stock_quantity":-1}})", "filters.stock_quantity: must be at least 0"},
-        {R"({"type":"orders","email":"a@example.com","filters":"status=completed"})", "filters: must be an object"},
-        {R"({"type":"orders","email":"a@example.com","to":"b@example.com"})", "to: unknown argument"},
+        {R"({"type":"orders","email":"a@example.com","filters":{"status":"lost"}})",
+         "filters.status: must be one of"},
+        {R"({"type":"products","email":"a@example.com","filters":{"stock_quantity":-1}})",
+         "filters.stock_quantity: must be at least 0"},
+        {R"({"type":"orders","email":"a@example.com","filters":"status=completed"})",
+         "filters: must be an object"},
+        {R"({"type":"orders","email":"a@example.com","to":"b@example.com"})",
+         "to: unknown argument"},
     };
     for (const auto& [args, expected] : cases) {
       const std::string text = f.error_text(args);
@@ -256,15 +275,18 @@ TEST_SUITE("shop.send_excel_email") {
                         "message":"見附件",
                         "filters":{"category":"飲料","stock_quantity":100}})");
     REQUIRE_FALSE(d.HasMember("isError"));
-    auto products = f.shop.db->find_products({std::nullopt, "飲料", std::nullopt, std::nullopt, 100}, 100);
+    auto products =
+        f.shop.db->find_products({std::nullopt, "飲料", std::nullopt, std::nullopt, 100}, 100);
     REQUIRE(products.has_value());
     REQUIRE(!products->empty());
     CHECK(d["structuredContent"]["data"]["records_count"].GetInt64() ==
           static_cast<std::int64_t>(products->size()));
     CHECK(std::string(d["structuredContent"]["data"]["subject"].GetString()) == "本週飲料 stock");
-    CHECK(std::string(d["structuredContent"]["data"]["filename"].GetString()).rfind("products_", 0) ==
-          0);
-    const auto body_at = f.mailer.sent_message.find("charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+    CHECK(
+        std::string(d["structuredContent"]["data"]["filename"].GetString()).rfind("products_", 0) ==
+        0);
+    const auto body_at =
+        f.mailer.sent_message.find("charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
     REQUIRE(body_at != std::string::npos);
     const auto start = f.mailer.sent_message.find("\r\n\r\n", body_at) + 4;
     CHECK(shopmcp::testing::unbase64(f.mailer.sent_message.substr(
@@ -291,10 +313,29 @@ TEST_SUITE("shop.send_excel_email") {
       ctx.cancel_at = stage;
       auto d = f.call(R"({"type":"orders","email":"a@example.com"})", ctx);
       REQUIRE(d.HasMember("isError"));
-      CHECK(std::string(d["content"][0]["text"].GetString()).find("cancelled") != std::string::npos);
+      CHECK(std::string(d["content"][0]["text"].GetString()).find("cancelled") !=
+            std::string::npos);
       CHECK(f.mailer.calls == (std::string(stage) == "sending" ? 1 : 0));
       CHECK(std::find(ctx.messages.begin(), ctx.messages.end(), "sent") == ctx.messages.end());
     }
+  }
+
+  TEST_CASE("a sender address the mail cannot carry is the operator's error; nothing is sent") {
+    Shop s(10);
+    ScratchDir dir;
+    FakeMailer mailer(&dir);
+    mcp::ToolRegistry tools;
+    tools.add(shop::send_excel_email_tool(
+        *s.db, shop::MailOptions{&mailer, "shop@localhost\r\nBcc: x@example.com", dir.path()}));
+    mcp::NullToolContext ctx;
+    rapidjson::Document args;
+    args.Parse(R"({"type":"orders","email":"a@example.com"})");
+    auto r = tools.call("send_excel_email", &args, ctx);
+    REQUIRE(r.has_value());
+    CHECK(r->is_error);
+    CHECK(r->text.find("SHOP_MCP_MAIL_FROM") != std::string::npos);
+    CHECK(mailer.calls == 0);
+    CHECK(dir.entries() == 0);
   }
 
   TEST_CASE("an export directory that cannot be written is a tool error without its path") {
