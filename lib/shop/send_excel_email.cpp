@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <span>
 
 #include "core/clock.h"
@@ -13,7 +12,7 @@
 #include "shop/args.h"
 #include "shop/tools.h"
 #include "xlsx/table.h"
-#include "xlsx/temp_file.h"
+#include "xlsx/temp_dir.h"
 
 namespace shopmcp::shop {
 namespace {
@@ -187,12 +186,12 @@ xlsx::Table products_table(const std::vector<store::Product>& products) {
   return t;
 }
 
-// Writes `t` as a workbook into `file` (libxlsxwriter's own temporaries beside it) and returns
-// its bytes.
-core::Result<std::string> workbook_bytes(const xlsx::Table& t, const xlsx::TempFile& file) {
-  const std::string dir = std::filesystem::path(file.path()).parent_path().string();
-  if (auto ok = xlsx::write_table(t, file.path(), dir); !ok) return ok.error();
-  return file.read();
+// Writes `t` as a workbook at `path` and returns its bytes. libxlsxwriter's own temporaries go to
+// `dir` too.
+core::Result<std::string> workbook_bytes(const xlsx::Table& t, const std::string& path,
+                                         const std::string& dir) {
+  if (auto ok = xlsx::write_table(t, path, dir); !ok) return ok.error();
+  return xlsx::read_file(path);
 }
 
 double ms_since(std::chrono::steady_clock::time_point start) {
@@ -258,21 +257,20 @@ mcp::ToolResult Export::run(const rapidjson::Value& args) {
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
   const std::string export_time = core::format_utc(now);
-  std::string stamp;  // "20260101_120000"
-  for (char c : export_time) {
-    if (c == ' ') {
-      stamp += '_';
-    } else if (c != '-' && c != ':') {
-      stamp += c;
-    }
-  }
-  const std::string filename = std::string(type) + "_" + stamp + ".xlsx";
+  const std::string& t = export_time;  // "2026-01-01 12:00:00" -> orders_20260101_120000.xlsx
+  const std::string filename = std::string(type) + "_" + t.substr(0, 4) + t.substr(5, 2) +
+                               t.substr(8, 2) + "_" + t.substr(11, 2) + t.substr(14, 2) +
+                               t.substr(17, 2) + ".xlsx";
   const std::size_t count = table.rows.size();
 
   progress(20, "writing " + std::to_string(count) + " rows to " + filename);
   const auto t1 = std::chrono::steady_clock::now();
-  auto file = xlsx::TempFile::create(mail_.tmp_dir, "shop-export-", ".xlsx");
-  auto bytes = file ? workbook_bytes(table, *file) : core::Result<std::string>(file.error());
+  // A private directory for this export: the .xlsx and libxlsxwriter's temporaries, all removed
+  // when `dir` goes, whatever happens.
+  auto dir = xlsx::TempDir::create(mail_.tmp_dir, "shop-export-");
+  const std::string path = dir ? dir->path() + "/" + filename : "";
+  auto bytes =
+      dir ? workbook_bytes(table, path, dir->path()) : core::Result<std::string>(dir.error());
   if (!bytes) {
     spdlog::error("{}: cannot write the workbook: {}", kTool, bytes.error().message);
     return mcp::ToolResult::error(std::string(kTool) +
@@ -281,8 +279,8 @@ mcp::ToolResult Export::run(const rapidjson::Value& args) {
   }
   const double build_ms = ms_since(t1);
   const std::size_t xlsx_size = bytes->size();
-  spdlog::info("{}: wrote {} ({} {}, {} bytes) in {:.1f} ms", kTool, file->path(), count, type,
-               xlsx_size, build_ms);
+  spdlog::info("{}: wrote {} ({} {}, {} bytes) in {:.1f} ms", kTool, path, count, type, xlsx_size,
+               build_ms);
   table = {};
   if (ctx_.cancelled()) return cancelled();
 

@@ -36,8 +36,10 @@ struct Table {
 };
 
 // Writes `t` to `path` (created or replaced). libxlsxwriter's own temporary files go to
-// `tmp_dir` ("" = the system's). Fails (with the reason, for the log) when a file cannot be
-// written or a cell breaks an Excel limit (32,767 characters in a cell, 1,048,575 rows).
+// `tmp_dir` ("" = the system's): give each concurrent call a directory of its own, as
+// libxlsxwriter's temporary names are not unique across threads. Fails (with the reason, for the
+// log) when a file cannot be written or a cell breaks an Excel limit (32,767 characters in a
+// cell, 1,048,575 rows).
 core::Result<void> write_table(const Table& t, const std::string& path, const std::string& tmp_dir);
 
 // How wide `utf8` shows in Excel's character units: East Asian wide and full-width characters

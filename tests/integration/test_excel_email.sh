@@ -6,8 +6,8 @@
 # headers, row count, cells, typed numbers and dates, bold filled header, frozen pane, widths.
 # Also: SMTP AUTH, servers that refuse (550 at RCPT, 554 after DATA) or never greet (timeouts, the
 # workers free afterwards, cancellation mid-send), a wrong password, no mail configured, argument
-# errors, and that every temporary .xlsx is gone. Prints the size and timings of a 10,000-order
-# export.
+# errors, three exports at once, and that every temporary .xlsx is gone. Prints the size and
+# timings of a 10,000-order export.
 set -euo pipefail
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -235,10 +235,32 @@ echo "# MEASURED 10,000-order export: xlsx $xlsx_bytes bytes ($(jq .bytes <<<"$J
   "built in $build_ms ms; sent in $send_ms ms (SMTP server: ${server_line#*bytes; });" \
   "whole tools/call $CALL_MS ms through nginx"
 
+echo "# three exports at once (each workbook is built in a directory of its own)"
+par_pids=()
+for n in 1 2 3; do
+  curl -sS -m 60 -o "$T_DIR/par$n.json" -H 'Content-Type: application/json' --data-binary \
+    '{"name":"send_excel_email","arguments":{"type":"orders","email":"par'$n'@example.org","limit":'$((n * 1000))'}}' \
+    "$(base_url)/mcp/tools/call" &
+  par_pids[n]=$!
+  t_track "${par_pids[n]}"
+done
+wait "${par_pids[1]}" "${par_pids[2]}" "${par_pids[3]}" || true
+for n in 1 2 3; do
+  assert_json '.structuredContent.data.records_count == '$((n * 1000)) \
+    "concurrent export $n: $((n * 1000)) orders reported sent" "$(cat "$T_DIR/par$n.json")"
+done
+assert_eq "the server saved the three messages" 6 "$(messages_saved)"
+for f in 4 5 6; do
+  J=$("$PY" "$HERE/inspect_mail.py" "$MAIL_DIR/$f.eml" --max-rows 1)
+  n=$(jq -r '.to | capture("par(?<n>[0-9])@").n' <<<"$J")
+  assert_jq "concurrent export to par$n: a whole workbook of $((n * 1000)) rows" \
+    '[.sheet.row_count, .sheet.header == '"$ORDER_HEADER"']' "[$((n * 1000)),true]" "$J"
+done
+
 echo "# temporary files and secrets"
 assert_eq "no export file is left in the app's TMPDIR" 0 "$(export_files_left)"
 written=$(sed -n 's/.*send_excel_email: wrote \([^ ]*\) .*/\1/p' "$(app_log)")
-assert_eq "the app wrote its .xlsx files in TMPDIR (one per export that got that far)" 5 \
+assert_eq "the app wrote its .xlsx files in TMPDIR (one per export that got that far)" 8 \
   "$(grep -c "^$EXPORT_TMP/shop-export-.*\.xlsx$" <<<"$written")"
 assert_true "those files are gone" bash -c '! ls -d '"$(tr '\n' ' ' <<<"$written")"' 2>/dev/null'
 assert_true "the SMTP password is in no log" bash -c \
@@ -253,7 +275,7 @@ export_call 12 '{"type":"products","email":"a@example.com"}'
 assert_json '.result.isError == true and (.result.content[0].text | test("refused the login \\(SMTP 535\\)"))' \
   "a refused login is a tool error with 535" "$RESULT"
 assert_true "...and the password is not in it" bash -c "! grep -qF 'wrong password' <<<'$RESULT'"
-assert_eq "nothing was saved" 3 "$(messages_saved)"
+assert_eq "nothing was saved" 6 "$(messages_saved)"
 stop_stack
 stop_smtp
 

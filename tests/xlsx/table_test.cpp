@@ -6,14 +6,15 @@
 #include <string>
 
 #include "xlsx/scratch_dir.h"
-#include "xlsx/temp_file.h"
+#include "xlsx/temp_dir.h"
 
 namespace fs = std::filesystem;
 using shopmcp::testing::ScratchDir;
 using shopmcp::xlsx::display_width;
 using shopmcp::xlsx::Kind;
+using shopmcp::xlsx::read_file;
 using shopmcp::xlsx::Table;
-using shopmcp::xlsx::TempFile;
+using shopmcp::xlsx::TempDir;
 using shopmcp::xlsx::write_table;
 
 namespace {
@@ -46,10 +47,9 @@ TEST_SUITE("xlsx.table") {
 
   TEST_CASE("a table becomes an .xlsx (zip) with its sheet, and no temporaries are left") {
     ScratchDir dir;
-    auto file = TempFile::create(dir.path(), "shop-export-", ".xlsx");
-    REQUIRE(file.has_value());
-    REQUIRE(write_table(sample(), file->path(), dir.path()).has_value());
-    auto bytes = file->read();
+    const std::string path = dir.path() + "/orders.xlsx";
+    REQUIRE(write_table(sample(), path, dir.path()).has_value());
+    auto bytes = read_file(path);
     REQUIRE(bytes.has_value());
     CHECK(bytes->size() > 1000);
     CHECK(bytes->rfind("PK\x03\x04", 0) == 0);
@@ -57,6 +57,7 @@ TEST_SUITE("xlsx.table") {
       CHECK_MESSAGE(bytes->find(part) != std::string::npos, part);
     }
     CHECK(dir.entries() == 1);  // only the workbook: libxlsxwriter removed its own files
+    CHECK_FALSE(read_file(dir.path() + "/none.xlsx").has_value());
   }
 
   TEST_CASE("Excel's limits are errors, not broken files") {
@@ -78,30 +79,30 @@ TEST_SUITE("xlsx.table") {
     CHECK_FALSE(write_table(sample(), dir.path() + "/missing/x.xlsx", dir.path()).has_value());
   }
 
-  TEST_CASE("a TempFile is unique, private, and removed with its owner, once") {
-    ScratchDir dir;
+  TEST_CASE("a TempDir is unique, private, and removed with all it holds, once") {
+    ScratchDir parent;
     std::string kept;
     {
-      auto a = TempFile::create(dir.path(), "shop-export-", ".xlsx");
-      auto b = TempFile::create(dir.path(), "shop-export-", ".xlsx");
+      auto a = TempDir::create(parent.path(), "shop-export-");
+      auto b = TempDir::create(parent.path(), "shop-export-");
       REQUIRE(a.has_value());
       REQUIRE(b.has_value());
       CHECK(a->path() != b->path());
-      CHECK(fs::path(a->path()).parent_path() == fs::path(dir.path()));
+      CHECK(fs::path(a->path()).parent_path() == fs::path(parent.path()));
       CHECK(fs::path(a->path()).filename().string().rfind("shop-export-", 0) == 0);
-      CHECK(fs::path(a->path()).extension() == ".xlsx");
-      CHECK((fs::status(a->path()).permissions() & fs::perms::all) ==
-            (fs::perms::owner_read | fs::perms::owner_write));
-      CHECK(dir.entries() == 2);
-      TempFile moved = std::move(*a);
+      CHECK((fs::status(a->path()).permissions() & fs::perms::all) == fs::perms::owner_all);
+      REQUIRE(write_table(sample(), a->path() + "/x.xlsx", a->path()).has_value());
+      fs::create_directory(a->path() + "/sub");
+      CHECK(parent.entries() == 2);
+      TempDir moved = std::move(*a);
       kept = moved.path();
       CHECK(a->path().empty());
-      CHECK(fs::exists(kept));
+      CHECK(fs::exists(kept + "/x.xlsx"));
     }
     CHECK_FALSE(fs::exists(kept));
-    CHECK(dir.entries() == 0);
-    auto missing = TempFile::create(dir.path() + "/nope", "x-", ".xlsx");
+    CHECK(parent.entries() == 0);
+    auto missing = TempDir::create(parent.path() + "/nope", "x-");
     REQUIRE_FALSE(missing.has_value());
-    CHECK(missing.error().message.find(dir.path() + "/nope") != std::string::npos);
+    CHECK(missing.error().message.find(parent.path() + "/nope") != std::string::npos);
   }
 }
