@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "core/mutex.h"
+
 namespace shopmcp::xlsx {
 namespace {
 
@@ -33,6 +35,14 @@ class Workbook {
  private:
   lxw_workbook* wb_;
 };
+
+// libxlsxwriter is not reentrant: it formats the workbook's creation time with gmtime() and names
+// its temporary files from srand()/rand() and an unguarded static seed. Only write_table calls
+// it, one workbook at a time in the process.
+core::Mutex& library_mutex() {
+  static core::Mutex mu;
+  return mu;
+}
 
 bool wide(char32_t c) {
   return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
@@ -102,7 +112,8 @@ core::Result<void> write_table(const Table& t, const std::string& path,
   if (t.columns.empty() || t.columns.size() > LXW_COL_MAX) {
     return core::internal("a worksheet needs 1 to 16384 columns");
   }
-  std::string tmp = tmp_dir;  // libxlsxwriter takes a non-const char*
+  std::string tmp = tmp_dir;               // libxlsxwriter takes a non-const char*
+  core::MutexLock lock(&library_mutex());  // outlives `wb`: freeing is library code too
   lxw_workbook_options options{};
   options.tmpdir = tmp.empty() ? nullptr : tmp.data();
   Workbook wb(workbook_new_opt(path.c_str(), &options));

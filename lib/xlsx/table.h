@@ -1,6 +1,7 @@
 // xlsx::write_table: a table of typed columns written as an .xlsx workbook of one worksheet with
 // libxlsxwriter: bold filled header row, frozen under the header, widths fitted to the content,
-// numbers as numbers and timestamps as Excel dates. Thread-safe (each call has its own workbook).
+// numbers as numbers and timestamps as Excel dates. Thread-safe: calls are serialized, since
+// libxlsxwriter is not reentrant (a call may wait for another thread's workbook).
 #pragma once
 
 #include <string>

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "xlsx/scratch_dir.h"
 #include "xlsx/temp_dir.h"
@@ -58,6 +60,31 @@ TEST_SUITE("xlsx.table") {
     }
     CHECK(dir.entries() == 1);  // only the workbook: libxlsxwriter removed its own files
     CHECK_FALSE(read_file(dir.path() + "/none.xlsx").has_value());
+  }
+
+  TEST_CASE("workbooks written from several threads at once are all whole") {
+    // libxlsxwriter is not reentrant (gmtime, rand); TSan reports a race here unless write_table
+    // serializes it.
+    ScratchDir dir;
+    std::vector<std::string> results(4);
+    {
+      std::vector<std::jthread> threads;
+      for (std::size_t i = 0; i < results.size(); ++i) {
+        threads.emplace_back([&, i] {
+          Table t = sample();
+          for (int r = 0; r < 200; ++r) t.rows.push_back(t.rows[r % 2]);
+          const std::string path = dir.path() + "/" + std::to_string(i) + ".xlsx";
+          auto ok = write_table(t, path, dir.path());
+          auto bytes = read_file(path);
+          results[i] = ok && bytes ? *bytes : std::string();
+        });
+      }
+    }
+    for (const std::string& r : results) {
+      CHECK(r.rfind("PK\x03\x04", 0) == 0);
+      CHECK(r.find("xl/worksheets/sheet1.xml") != std::string::npos);
+    }
+    CHECK(dir.entries() == results.size());
   }
 
   TEST_CASE("Excel's limits are errors, not broken files") {
