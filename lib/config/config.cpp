@@ -119,19 +119,18 @@ bool has_control(const std::string& s) {
 }
 
 Result<void> check_smtp_url(const std::string& s) {
-  const bool smtp = s.rfind("smtp://", 0) == 0;
-  if (!smtp && s.rfind("smtps://", 0) != 0) {
-    return core::invalid_argument("must be smtp://HOST[:PORT] or smtps://HOST[:PORT] (got '" + s +
-                                  "')");
-  }
-  const std::string rest = s.substr(smtp ? 7 : 8);
+  // Whatever the scheme, a URL with user info is refused without being echoed: it may hold a
+  // password.
+  const auto scheme_end = s.find("://");
+  const std::string rest = scheme_end == std::string::npos ? s : s.substr(scheme_end + 3);
   const std::string authority = rest.substr(0, rest.find('/'));
   if (authority.find('@') != std::string::npos) {
     return core::invalid_argument("must not hold credentials; use --smtp-user and "
                                   "--smtp-password-file");
   }
-  if (authority.empty() || authority[0] == ':' || has_control(s) ||
-      s.find(' ') != std::string::npos) {
+  const std::string scheme = s.substr(0, scheme_end == std::string::npos ? 0 : scheme_end);
+  if ((scheme != "smtp" && scheme != "smtps") || authority.empty() || authority[0] == ':' ||
+      has_control(s) || s.find(' ') != std::string::npos) {
     return core::invalid_argument("must be smtp://HOST[:PORT] or smtps://HOST[:PORT] (got '" + s +
                                   "')");
   }

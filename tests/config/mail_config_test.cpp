@@ -69,9 +69,16 @@ TEST_SUITE("config.mail") {
     CHECK(error_of({"--smtp-url", "http://mail.example.com"})
               .rfind("--smtp-url: must be smtp://", 0) == 0);
     CHECK(error_of({"--smtp-url", "smtp://"}).rfind("--smtp-url: must be smtp://", 0) == 0);
-    CHECK(error_of({"--smtp-url", "smtp://user:pw@mail.example.com"})
-              .find("must not hold credentials; use --smtp-user and --smtp-password-file") !=
-          std::string::npos);
+    for (const char* url : {"smtp://user:pw@mail.example.com", "http://user:pw@mail.example.com",
+                            "user:pw@mail.example.com:25"}) {
+      const std::string e = error_of({"--smtp-url", url});
+      CHECK_MESSAGE(e.find("must not hold credentials; use --smtp-user and --smtp-password-file") !=
+                        std::string::npos,
+                    e);
+      CHECK_MESSAGE(e.find("pw") == std::string::npos, e);  // never echoed
+    }
+    CHECK(error_of({"--smtp-url", "mail.example.com:25"}).rfind("--smtp-url: must be smtp://", 0) ==
+          0);
     CHECK(error_of({}, {{"SHOP_MCP_SMTP_URL", "smtp://mail.example.com\r\nX"}})
               .rfind("SHOP_MCP_SMTP_URL: must be smtp://", 0) == 0);
     CHECK(error_of({"--mail-from", "shop"}).rfind("--mail-from: must be an e-mail address", 0) ==
