@@ -31,10 +31,11 @@ struct SendHooks {
 class Mailer {
  public:
   virtual ~Mailer() = default;
-  // Sends `message` (CRLF lines, as mime::render makes it) from `from` to `to`. Ok only when the
+  // Sends `message` (CRLF lines, as render() makes it) from `from` to `to`. Ok only when the
   // server accepted it (2xx after DATA). On failure the error's message is meant for the caller's
   // user: it names the cause (and the server's reply code when it refused) and never carries
-  // credentials or library error text; the details go to the log.
+  // credentials or the exchange's details (at most libcurl's generic name for an unexpected
+  // failure); the details go to the log.
   [[nodiscard]] virtual core::Result<void> send(const std::string& from, const std::string& to,
                                                 const std::string& message,
                                                 const SendHooks& hooks) = 0;
