@@ -31,8 +31,10 @@ packages=(
   g++ cmake make pkg-config                                 # toolchain
   clang libclang-rt-14-dev                                  # CI: TSan + -Wthread-safety build
   libfcgi-dev rapidjson-dev libspdlog-dev libsqlite3-dev   # libraries
+  libcurl4-openssl-dev libxlsxwriter-dev                    # libraries: mail, .xlsx
   doctest-dev                                               # unit tests
   curl jq sqlite3 procps iproute2 ca-certificates           # scripts and integration tests
+  python3-aiosmtpd                                          # test: an SMTP server for e-mailed exports
   spawn-fcgi                                                # test: socket inherited on fd 0
 )
 # Any of these provides /usr/sbin/nginx; nginx-light is the smallest to add.

@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@
 #include "http/guard.h"
 #include "http/router.h"
 #include "log/log.h"
+#include "mail/mailer.h"
 #include "mcp/server.h"
 #include "mcp/tool_registry.h"
 #include "metrics/metrics.h"
@@ -83,8 +86,14 @@ int run(const config::Config& cfg, const Program& program) {
   if (cfg.init_only) return 0;
 
   metrics::Registry metrics;
+  std::unique_ptr<mail::SmtpMailer> mailer;  // outlives `tools`, whose send_excel_email uses it
+  if (!cfg.smtp_url.empty()) {
+    mailer = std::make_unique<mail::SmtpMailer>(mail::SmtpSettings{
+        cfg.smtp_url, cfg.smtp_user, cfg.smtp_password,
+        std::chrono::seconds(cfg.smtp_connect_timeout), std::chrono::seconds(cfg.smtp_timeout)});
+  }
   mcp::ToolRegistry tools;
-  shop::register_tools(tools, **db);
+  shop::register_tools(tools, **db, shop::MailOptions{mailer.get(), cfg.mail_from, ""});
   if (program.add_tools) program.add_tools(tools);
   tools.set_observer([&metrics](const std::string& tool, bool is_error, double seconds) {
     metrics.tool_calls.with({tool, is_error ? "error" : "ok"}).inc();

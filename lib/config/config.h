@@ -33,6 +33,13 @@ struct Config {
   std::vector<std::string> allowed_hosts;
   std::vector<std::string> allowed_origins;
   std::string auth_token;             // bearer token required on every route; "" = none
+  // Mail for send_excel_email; without smtp_url and mail_from the tool says mail is not set up.
+  std::string smtp_url;               // smtp://host[:port] (STARTTLS if offered), smtps://host[:port]
+  std::string smtp_user;              // "" = no AUTH
+  std::string smtp_password;          // read from --smtp-password-file; never logged
+  std::string mail_from;              // the sender's address
+  int smtp_timeout = 60;              // seconds one send may take in all
+  int smtp_connect_timeout = 10;      // seconds to connect (TCP, TLS, greeting)
   std::int64_t seed_orders = 500;     // orders created when the database is new
   std::uint64_t seed_value = 20240101;
   bool init_only = false;             // create/migrate/seed the database, then exit

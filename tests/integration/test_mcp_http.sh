@@ -127,7 +127,7 @@ new_session 2025-03-26
 in_session '[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"tools/list"}]'
 RESP_DESC="a batch in a 2025-03-26 session"
 assert_status 200
-assert_json 'type == "array" and length == 2 and .[0].result == {} and (.[1].result.tools | length) == 4' \
+assert_json 'type == "array" and length == 2 and .[0].result == {} and (.[1].result.tools | length) == 5' \
   "batch: both answers in an array"
 new_session 2025-06-18
 in_session '[{"jsonrpc":"2.0","id":1,"method":"ping"}]'

@@ -9,11 +9,12 @@
 using shopmcp::testing::Shop;
 
 TEST_SUITE("shop.tools") {
-  TEST_CASE("the four query tools are listed with descriptions and schemas") {
+  TEST_CASE("the five tools are listed with descriptions and schemas") {
     Shop shop(10);
     CHECK(shop.tools.names() == std::vector<std::string>{"get_orders", "get_products",
                                                           "get_customer_stats",
-                                                          "get_order_analytics"});
+                                                          "get_order_analytics",
+                                                          "send_excel_email"});
     rapidjson::Document d(rapidjson::kObjectType);
     rapidjson::Value list = shop.tools.list(d.GetAllocator());
     for (auto& t : list.GetArray()) {

@@ -64,7 +64,7 @@ TEST_SUITE("transport.routes") {
 
   TEST_CASE("REST routes answer the shapes of the system we replace") {
     Stack s;
-    CHECK(body(s.send("GET", "/mcp/tools"))["tools"].Size() == 4);
+    CHECK(body(s.send("GET", "/mcp/tools"))["tools"].Size() == 5);
     auto ping = body(s.send("GET", "/mcp/ping"));
     CHECK(std::string(ping["status"].GetString()) == "ok");
     CHECK(ping["timestamp"].GetInt64() == 1700000000);

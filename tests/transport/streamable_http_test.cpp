@@ -69,7 +69,7 @@ TEST_SUITE("transport.streamable_http") {
     auto ok = s.rpc(sid, kListTools);
     CHECK(ok.status == 200);
     CHECK(ok.header("Mcp-Session-Id") == sid);
-    CHECK(body_of(ok.body)["result"]["tools"].Size() == 4);
+    CHECK(body_of(ok.body)["result"]["tools"].Size() == 5);
 
     CHECK(s.send("DELETE", "/mcp", "", {{"mcp-session-id", sid}}).status == 204);
     CHECK(s.rpc(sid, kListTools).status == 404);
@@ -259,7 +259,7 @@ TEST_SUITE("transport.streamable_http") {
     auto arr = body_of(b.body);
     REQUIRE(arr.IsArray());
     CHECK(arr.Size() == 2);
-    CHECK(arr[1]["result"]["tools"].Size() == 4);
+    CHECK(arr[1]["result"]["tools"].Size() == 5);
     CHECK(s.rpc(old, R"([{"jsonrpc":"2.0","method":"notifications/initialized"}])").status == 202);
     const std::string now = s.initialize("2025-11-25");
     auto refused = s.rpc(now, R"([{"jsonrpc":"2.0","id":1,"method":"ping"}])");
@@ -445,7 +445,7 @@ TEST_SUITE("transport.legacy_sse") {
     CHECK(text.find("event: message\n") != std::string::npos);
     auto msgs = sse_messages(text);
     REQUIRE(msgs.size() == 1);
-    CHECK(msgs[0]["result"]["tools"].Size() == 4);
+    CHECK(msgs[0]["result"]["tools"].Size() == 5);
 
     // A cancellation naming nothing, even without params, is simply accepted.
     CHECK(s.send("POST", ("/mcp/messages?sessionId=" + sid).c_str(),
