@@ -64,11 +64,19 @@ void counters(std::ostream& o, const Family<Counter>& f) {
   }
 }
 
+void gauges(std::ostream& o, const Family<Gauge>& f) {
+  header(o, f.name(), f.help(), "gauge");
+  for (const auto& [values, g] : f.snapshot()) {
+    o << f.name() << labels(f.label_names(), values) << " " << g->value() << "\n";
+  }
+}
+
 }  // namespace
 
 std::string Registry::render() const {
   std::ostringstream o;
   scalar(o, "shopmcp_streams_open", "SSE streams open now", "gauge", streams_open.value());
+  gauges(o, streams_open_by_route);
   scalar(o, "shopmcp_streams_opened_total", "SSE streams opened", "counter",
          streams_opened.value());
   counters(o, streams_closed);

@@ -89,6 +89,8 @@ class Family {
 // Every metric of the process, named as Prometheus sees them.
 struct Registry {
   Gauge streams_open;
+  Family<Gauge> streams_open_by_route{"shopmcp_streams_open_by_route",
+                                      "SSE streams open now, by route", {"route"}};
   Counter streams_opened;
   Family<Counter> streams_closed{"shopmcp_streams_closed_total", "SSE streams closed, by reason",
                                  {"reason"}};

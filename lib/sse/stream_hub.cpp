@@ -119,6 +119,7 @@ void StreamHub::adopt(std::unique_ptr<Sink> sink, StreamInit init) {
   s->opened_unix = clock_.unix_seconds();
   metrics_.streams_opened.inc();
   metrics_.streams_open.add(1);
+  metrics_.streams_open_by_route.with({s->init.route}).add(1);
   bool closed_hub = false;
   {
     core::MutexLock l(&mu_);
@@ -386,6 +387,7 @@ void StreamHub::end(Stream& s, CloseReason reason) {
       s.init.connection_id, to_string(reason), s.init.route, uptime_ms, s.pings, s.init.frames,
       s.init.bytes);
   metrics_.streams_open.add(-1);
+  metrics_.streams_open_by_route.with({s.init.route}).add(-1);
   metrics_.streams_closed.with({to_string(reason)}).inc();
   if (s.init.on_close) s.init.on_close(reason);
 }

@@ -32,7 +32,8 @@ void add_rest_routes(http::Router& router, const Services& s);
 void add_streamable_http_routes(http::Router& router, const Services& s);
 // GET /mcp/sse and POST /mcp/messages (HTTP+SSE, 2024-11-05).
 void add_legacy_sse_routes(http::Router& router, const Services& s);
-// POST /mcp/sse (the seed's SSE route) and GET /mcp/metrics.
+// POST /mcp/sse (the seed's SSE route); GET /mcp/metrics (Prometheus) and GET /mcp/stats (the
+// same as JSON).
 void add_seed_sse_route(http::Router& router, const Services& s);
 void add_metrics_route(http::Router& router, const Services& s);
 

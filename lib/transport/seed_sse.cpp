@@ -7,6 +7,7 @@
 #include "log/log.h"
 #include "sse/frame.h"
 #include "transport/routes.h"
+#include "transport/stats.h"
 
 namespace shopmcp::transport {
 namespace {
@@ -131,6 +132,15 @@ void add_metrics_route(http::Router& router, const Services& s) {
     http::Response r;
     r.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     r.body = s.metrics->render();
+    return r;
+  });
+  router.add("GET", "/mcp/stats", [s](const http::Request&) {
+    http::Response r;
+    r.set_header("Content-Type", "application/json");
+    r.set_header("Cache-Control", "no-store");
+    const double uptime =
+        std::chrono::duration<double>(s.clock->steady_now() - s.started).count();
+    r.body = json::to_string(stats_json(*s.metrics, s.clock->unix_seconds(), uptime));
     return r;
   });
 }

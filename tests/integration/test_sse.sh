@@ -99,6 +99,28 @@ assert_contains "requests by route and status" "$RESP_BODY" 'shopmcp_http_reques
 assert_eq "streams closed by reason: timeout" 1 "$(closed_count timeout)"
 assert_eq "streams closed by reason: client_disconnected" 5 "$(closed_count client_disconnected)"
 
+echo "# /mcp/stats: the same figures as JSON, open streams by route"
+open_stream "$T_DIR/stats-stream.txt"
+stats_pid=$STREAM_PID
+wait_for "$T_DIR/stats-stream.txt" "event: welcome"
+get /mcp/stats
+RESP_DESC="GET /mcp/stats"
+assert_status 200
+assert_ct '^application/json'
+assert_json '.streams.open == 1 and .streams.open_by_route == {"POST /mcp/sse": 1}' "one open stream, on POST /mcp/sse"
+assert_json '.tools.get_orders.ok == 1 and .tools.get_orders.error == 1 and .tools.get_orders.count == 2' "tool calls by outcome"
+assert_json '.requests.by_route["/mcp/tools/call"]["200"] == 2 and .streams.closed.client_disconnected == 5' \
+  "requests by route and status; streams closed by reason"
+assert_json '(.time | type) == "number" and .uptime_seconds > 0 and (.pings_sent | type) == "number"' "time, uptime and pings"
+kill "$stats_pid"
+wait_for_gauge_zero() {
+  local deadline=$((SECONDS + 5))
+  until [[ $(gauge) == 0 ]]; do ((SECONDS < deadline)) || return 1; sleep 0.05; done
+}
+wait_for_gauge_zero || true
+get /mcp/stats
+assert_json '.streams.open == 0 and .streams.open_by_route == {}' "after the client left: none open"
+
 echo "# the open-stream cap: beyond it 503 with Retry-After"
 stop_stack
 start_stack SHOP_MCP_PING_INTERVAL=1 SHOP_MCP_MAX_STREAMS=2
