@@ -32,11 +32,10 @@ struct Catalog {
   }
 
   rapidjson::Document req(const char* method, const std::string& params) {
-    shopmcp::rpc::CallContext ctx;
-    ctx.session_id = "s";
-    auto r = d.handle_text(std::string(R"({"jsonrpc":"2.0","id":1,"method":")") + method +
-                               R"(","params":)" + params + "}",
-                           ctx);
+    shopmcp::rpc::CallContext ctx{.request_id = "1", .session_id = "s", .peer = nullptr};
+    std::string body = R"({"jsonrpc":"2.0","id":1,"method":")";
+    body.append(method).append(R"(","params":)").append(params).append("}");
+    auto r = d.handle_text(body, ctx);
     REQUIRE(r.has_value());
     return std::move(*r);
   }

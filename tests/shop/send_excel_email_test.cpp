@@ -1,7 +1,6 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -21,6 +20,17 @@ namespace shop = shopmcp::shop;
 namespace json = shopmcp::json;
 
 namespace {
+
+// True when `text` has the shape of `pattern`, in which '9' stands for any digit and every other
+// character for itself.
+bool shaped(const std::string& text, const std::string& pattern) {
+  if (text.size() != pattern.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (pattern[i] == '9' ? !digit : text[i] != pattern[i]) return false;
+  }
+  return true;
+}
 
 // Records what it is given; answers `result`. While sending it notes how many files the export
 // directory holds, and it plays the transfer's progress and cancellation checks as libcurl would.
@@ -240,9 +250,8 @@ TEST_SUITE("shop.send_excel_email") {
     CHECK(std::string(data["email"].GetString()) == "boss@example.org");
     CHECK(data["records_count"].GetInt64() == static_cast<std::int64_t>(expected));
     const std::string filename = data["filename"].GetString();
-    CHECK(std::regex_match(filename, std::regex(R"(orders_\d{8}_\d{6}\.xlsx)")));
-    CHECK(std::regex_match(std::string(data["export_time"].GetString()),
-                           std::regex(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)")));
+    CHECK(shaped(filename, "orders_99999999_999999.xlsx"));
+    CHECK(shaped(data["export_time"].GetString(), "9999-99-99 99:99:99"));
     const std::string subject = data["subject"].GetString();
     CHECK(subject.find("Orders export") != std::string::npos);
     CHECK(subject.find(data["export_time"].GetString()) != std::string::npos);
