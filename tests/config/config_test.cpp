@@ -5,21 +5,11 @@
 #include <map>
 #include <string>
 
+#include "config/parse_with.h"
+
 namespace {
 
-std::map<std::string, std::string>* g_env = nullptr;
-const char* fake_env(const char* name) {
-  auto it = g_env->find(name);
-  return it == g_env->end() ? nullptr : it->second.c_str();
-}
-
-shopmcp::core::Result<shopmcp::config::Config> parse_with(std::vector<std::string> args,
-                                                          std::map<std::string, std::string> env) {
-  g_env = &env;
-  auto r = shopmcp::config::parse(args, fake_env);
-  g_env = nullptr;
-  return r;
-}
+using shopmcp::testing::parse_with;
 
 }  // namespace
 
