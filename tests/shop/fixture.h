@@ -16,6 +16,36 @@ namespace shopmcp::testing {
 
 inline constexpr std::int64_t kNow = 1767225600;  // 2026-01-01 00:00:00 UTC
 
+// Calls `tool` of `tools` with JSON `args` and returns the whole tools/call result, checking its
+// shape on success: the text content equals structuredContent, and structuredContent is valid
+// against the tool's outputSchema.
+inline rapidjson::Document checked_call(const mcp::ToolRegistry& tools, const std::string& tool,
+                                        const std::string& args, mcp::ToolContext& ctx) {
+  auto a = json::parse(args);
+  REQUIRE(a.has_value());
+  auto r = tools.call(tool, &*a, ctx);
+  REQUIRE(r.has_value());
+  rapidjson::Document d = mcp::to_call_result(std::move(r).value());
+  if (!d.HasMember("isError")) {
+    auto text = json::parse(d["content"][0]["text"].GetString());
+    REQUIRE(text.has_value());
+    CHECK(*text == d["structuredContent"]);
+    rapidjson::Document list(rapidjson::kObjectType);
+    rapidjson::Value all = tools.list(list.GetAllocator());
+    bool described = false;
+    for (auto& t : all.GetArray()) {
+      if (tool == t["name"].GetString()) {
+        described = true;
+        json::Schema out(t["outputSchema"]);
+        auto ok = out.validate(d["structuredContent"]);
+        CHECK_MESSAGE(ok.has_value(), (ok ? "" : ok.error().message));
+      }
+    }
+    CHECK(described);
+  }
+  return d;
+}
+
 struct Shop {
   std::unique_ptr<store::SqliteStore> db;
   mcp::ToolRegistry tools;
@@ -27,30 +57,10 @@ struct Shop {
     shop::register_tools(tools, *db);
   }
 
-  // Calls `tool` with JSON `args`; checks the result's shape (text == structuredContent, and
-  // structuredContent valid against the tool's outputSchema) and returns the whole result.
+  // Calls `tool` with JSON `args`; checks the result's shape (see checked_call) and returns it.
   rapidjson::Document call(const std::string& tool, const char* args) {
-    auto a = json::parse(args);
-    REQUIRE(a.has_value());
     mcp::NullToolContext ctx;
-    auto r = tools.call(tool, &*a, ctx);
-    REQUIRE(r.has_value());
-    rapidjson::Document d = mcp::to_call_result(std::move(r).value());
-    if (!d.HasMember("isError")) {
-      auto text = json::parse(d["content"][0]["text"].GetString());
-      REQUIRE(text.has_value());
-      CHECK(*text == d["structuredContent"]);
-      rapidjson::Document list(rapidjson::kObjectType);
-      rapidjson::Value all = tools.list(list.GetAllocator());
-      for (auto& t : all.GetArray()) {
-        if (tool == t["name"].GetString()) {
-          json::Schema out(t["outputSchema"]);
-          auto ok = out.validate(d["structuredContent"]);
-          CHECK_MESSAGE(ok.has_value(), (ok ? "" : ok.error().message));
-        }
-      }
-    }
-    return d;
+    return checked_call(tools, tool, args, ctx);
   }
 
   // The error text of a call expected to fail as a tool error.

@@ -105,21 +105,7 @@ struct Fixture {
   // The call's result, checked as the shop's fixture checks every tool's: text equals
   // structuredContent and structuredContent fits the outputSchema.
   rapidjson::Document call(const std::string& args, mcp::ToolContext& ctx) {
-    auto a = json::parse(args);
-    REQUIRE(a.has_value());
-    auto r = tools.call("send_excel_email", &*a, ctx);
-    REQUIRE(r.has_value());
-    rapidjson::Document d = mcp::to_call_result(std::move(r).value());
-    if (!d.HasMember("isError")) {
-      auto text = json::parse(d["content"][0]["text"].GetString());
-      REQUIRE(text.has_value());
-      CHECK(*text == d["structuredContent"]);
-      rapidjson::Document list(rapidjson::kObjectType);
-      rapidjson::Value all = tools.list(list.GetAllocator());
-      json::Schema out(all[0]["outputSchema"]);
-      auto ok = out.validate(d["structuredContent"]);
-      CHECK_MESSAGE(ok.has_value(), (ok ? "" : ok.error().message));
-    }
+    rapidjson::Document d = shopmcp::testing::checked_call(tools, "send_excel_email", args, ctx);
     CHECK(dir.entries() == 0);  // the export file is gone, whatever happened
     return d;
   }
