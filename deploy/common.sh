@@ -15,8 +15,9 @@ shopmcp_die() {
 # shopmcp_nginx_prefix PREFIX PORT UPSTREAM [CLIENT_MAX_BODY_SIZE] [WORKER_PROCESSES]
 # Writes a private nginx prefix: PREFIX/conf/nginx.conf (pid, logs and every temp path inside
 # PREFIX, daemon off) around PREFIX/conf/shop-mcp.conf, which is nginx/shop-mcp.conf with
-# 127.0.0.1:8080 -> 127.0.0.1:PORT and unix:/run/shop-mcp/shop-mcp.sock -> UPSTREAM
-# ("unix:/abs/path" or "HOST:PORT"). Start it with shopmcp_nginx_cmd.
+# 127.0.0.1:8080 -> 127.0.0.1:PORT, unix:/run/shop-mcp/shop-mcp.sock -> UPSTREAM
+# ("unix:/abs/path" or "HOST:PORT") and the static root /usr/share/shop-mcp/www -> the
+# checkout's nginx/www. Start it with shopmcp_nginx_cmd.
 shopmcp_nginx_prefix() {
   local prefix=$1 port=$2 upstream=$3 body_max=${4:-} workers=${5:-1}
   [[ $prefix == /* ]] || shopmcp_die "nginx prefix must be an absolute path (got '$prefix')"
@@ -45,7 +46,11 @@ shopmcp_nginx_prefix() {
   mkdir -p "$prefix"/conf "$prefix"/logs "$prefix"/tmp/{client_body,fastcgi,proxy,scgi,uwsgi}
   # The site file says "include fastcgi_params;", which nginx resolves next to nginx.conf.
   cp /etc/nginx/fastcgi_params "$prefix/conf/fastcgi_params"
+  local www=$SHOPMCP_ROOT/nginx/www
+  [[ $www =~ $bad ]] &&
+    shopmcp_die "path '$www' contains a character nginx config cannot take unquoted"
   local sed_args=(-e "/^[[:space:]]*#/!s#127\\.0\\.0\\.1:8080#127.0.0.1:$port#g"
+    -e "/^[[:space:]]*#/!s#root /usr/share/shop-mcp/www;#root ${www//&/\\&};#"
     -e "/^[[:space:]]*#/!s#unix:/run/shop-mcp/shop-mcp\\.sock#${upstream//&/\\&}#g")
   if [[ -n $body_max ]]; then
     [[ $body_max =~ ^[0-9]+[kKmMgG]?$ ]] || shopmcp_die "bad client_max_body_size '$body_max'"
@@ -54,6 +59,8 @@ shopmcp_nginx_prefix() {
   sed "${sed_args[@]}" "$SHOPMCP_SITE_CONF" >"$prefix/conf/shop-mcp.conf"
   grep -q "listen 127.0.0.1:$port;" "$prefix/conf/shop-mcp.conf" ||
     shopmcp_die "$SHOPMCP_SITE_CONF has no 'listen 127.0.0.1:8080;' line to substitute"
+  grep -qF "root $www;" "$prefix/conf/shop-mcp.conf" ||
+    shopmcp_die "$SHOPMCP_SITE_CONF has no 'root /usr/share/shop-mcp/www;' line to substitute"
   grep -qF "fastcgi_pass $upstream;" "$prefix/conf/shop-mcp.conf" ||
     shopmcp_die "$SHOPMCP_SITE_CONF has no 'fastcgi_pass unix:/run/shop-mcp/shop-mcp.sock;' line"
 

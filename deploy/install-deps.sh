@@ -3,9 +3,10 @@
 # a machine that has them all is left untouched (no apt-get update). Non-interactive; as root
 # directly, otherwise through sudo. The system nginx service is never started by the install.
 #   deploy/install-deps.sh                  packages to build and run
-#   deploy/install-deps.sh --test-clients   also npm (Debian's) and the pinned test clients in
-#                                           tests/clients (npm ci from its lockfile: the official
-#                                           MCP SDK, the conformance suite, Node 22)
+#   deploy/install-deps.sh --test-clients   also chromium (Debian's), npm (Debian's) and the pinned
+#                                           test clients in tests/clients (npm ci from its
+#                                           lockfile: the official MCP SDK, the conformance
+#                                           suite, playwright-core, Node 22)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -37,6 +38,10 @@ packages=(
   python3-aiosmtpd                                          # test: an SMTP server for e-mailed exports
   spawn-fcgi                                                # test: socket inherited on fd 0
 )
+# With --test-clients only: the browser tests drive Debian's chromium with playwright-core, and
+# the pages' screenshots need a font with the shop's Chinese names in it.
+browser_packages=(chromium fonts-wqy-zenhei)
+((test_clients)) && packages+=("${browser_packages[@]}")
 # Any of these provides /usr/sbin/nginx; nginx-light is the smallest to add.
 nginx_flavours=(nginx nginx-light nginx-core nginx-full nginx-extras)
 

