@@ -168,6 +168,7 @@ up=1
 cat <<EOF
 
 shop-mcp is up: $url/mcp   (Ctrl-C stops it)
+In a browser: $url/sse-test.html (try it by hand), $url/status (live charts)
 Try:
   curl -s -X POST $url/mcp/tools/call -H 'Content-Type: application/json' -d '{"name":"get_orders","arguments":{"limit":3}}' | jq .
   bash deploy/smoke-test.sh $url

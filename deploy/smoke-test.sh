@@ -71,4 +71,18 @@ check "MCP initialize over POST /mcp (a session id comes back)" POST /mcp \
 [[ -n $session ]] || { echo "FAIL initialize over POST /mcp: no Mcp-Session-Id header"; exit 1; }
 check "JSON-RPC ping in that session (result {})" POST /mcp \
   '{"jsonrpc":"2.0","id":2,"method":"ping"}' '.jsonrpc == "2.0" and .id == 2 and .result == {}'
-echo "smoke-test: all 6 checks passed"
+# page NAME PATH TEXT: nginx serves the static page at PATH as HTML containing TEXT.
+page() {
+  local name=$1 path=$2 text=$3
+  fetch GET "$path"
+  local type
+  type=$(tr -d '\r' <"$body_file.h" | awk -F': ' 'tolower($1) == "content-type" {print $2}')
+  if [[ $status != 200 || $type != text/html* || $body != *"$text"* ]]; then
+    echo "FAIL $name: GET $path answered HTTP $status ($type) without '$text': is nginx's root the checkout's nginx/www?"
+    exit 1
+  fi
+  echo "ok   $name"
+}
+page "the SSE test page" /sse-test.html /assets/sse-test.js
+page "the status page" /status /assets/status.js
+echo "smoke-test: all 8 checks passed"

@@ -9,7 +9,8 @@
 //   table, disconnect and the server's open-stream count falling), then Streamable HTTP
 //   (session, standalone stream, get_orders, DELETE). The server must ping every second.
 // token-timeout: the server wants a bearer token and ends streams after --max-connection-time 2:
-//   401 shown without the token; with it, the stream ends with the close frame's reason.
+//   401 shown without the token; with it and a request in the body, the response frame first and
+//   the stream ending with the close frame's reason.
 import { execFileSync } from 'node:child_process';
 import {
   check, checkHygiene, diag, getJson, launch, parseArgs, run, step, until, watchdog,
@@ -162,9 +163,23 @@ async function tokenTimeoutScenario(b) {
     if (!text.includes('HTTP 401') || !text.includes('bearer token')) throw new Error(text);
   });
   await page.fill('#token', opt.token);
+  await page.fill('#body', '{"jsonrpc":"2.0","method":"ping"');
+  await page.click('#connect');
+  await step('a request body that is not JSON is refused before sending, with the reason', async () => {
+    const text = await page.locator('#conn-error').textContent();
+    if (!text.startsWith('The request body is not JSON')) throw new Error(`error line "${text}"`);
+  });
+  await page.fill('#body', '{"jsonrpc":"2.0","method":"ping","params":{},"id":"test"}');
   await page.click('#connect');
   await step('with the token: the stream opens', () =>
     until('state open', async () => (await page.locator('#state').getAttribute('data-state')) === 'open'));
+  await step('with a request in the body: its response frame comes first, the id with the first ping', async () => {
+    const first = page.locator('#frame-log tr[data-stream="stream"]').last();
+    await first.waitFor({ timeout: 5000 });
+    const [event, id] = [await first.getAttribute('data-event'), await first.locator('td').nth(3).textContent()];
+    if (event !== 'response' || id !== 'test') throw new Error(`first frame ${event} id ${id}`);
+    await until('connection id', async () => /^mcp_sse_/.test(await page.locator('#conn-id').textContent()), 4000);
+  });
   await step('at --max-connection-time the timeout and close frames arrive and the state gives the reason', async () => {
     await until('state closed', async () => (await page.locator('#state').getAttribute('data-state')) === 'closed', 8000);
     const text = await page.locator('#state').textContent();
