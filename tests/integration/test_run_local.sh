@@ -38,6 +38,10 @@ wait_up() {
   pass "run-local.sh is up and printed http://127.0.0.1:$RL_PORT/mcp"
   RL_APP=$(cat "$RL_STATE/app.pid" 2>/dev/null || true)
   RL_NGINX=$(cat "$RL_STATE/nginx.pid" 2>/dev/null || true)
+  if ! shopmcp_running "$RL_APP" || ! shopmcp_running "$RL_NGINX"; then
+    echo "# state dir: $(ls "$RL_STATE" | tr '\n' ' ')"
+    sed 's/^/# run-local: /' "$RL_OUT"
+  fi
   assert_true "it wrote app.pid ($RL_APP) and nginx.pid ($RL_NGINX) in the state dir, both running" \
     shopmcp_running "$RL_APP"
   assert_true "  nginx from nginx.pid is running" shopmcp_running "$RL_NGINX"
