@@ -128,18 +128,23 @@ shopmcp_port_in_use() {
   ss -ltnH "sport = :$port" 2>/dev/null | grep -q .
 }
 
-# shopmcp_free_port: prints a random TCP port in 20000-60000 that nothing listens on right now
-# (another process may still take it before we bind: callers retry on a bind failure).
+# shopmcp_free_port: prints a random TCP port that nothing listens on right now, from 20000 up to
+# the start of the kernel's ephemeral range (ip_local_port_range, 32768 by default): a port in that
+# range may be the local end of any client connection (or one in TIME_WAIT), and then nginx's
+# bind fails although nothing listens. Another process may still take the port before we bind:
+# callers retry on a bind failure.
 shopmcp_free_port() {
-  local port i
+  local port i lo=20000 hi=60000 eph
+  read -r eph _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || eph=
+  [[ $eph =~ ^[0-9]+$ ]] && ((eph > lo + 1000)) && hi=$((eph - 1))
   for ((i = 0; i < 200; i++)); do
-    port=$(((RANDOM << 15 | RANDOM) % 40001 + 20000))
+    port=$(((RANDOM << 15 | RANDOM) % (hi - lo + 1) + lo))
     shopmcp_port_in_use "$port" || {
       echo "$port"
       return 0
     }
   done
-  shopmcp_die "no free TCP port found in 20000-60000"
+  shopmcp_die "no free TCP port found in $lo-$hi"
 }
 
 # shopmcp_running PID: true while PID exists and is not a zombie.

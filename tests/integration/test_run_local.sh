@@ -28,18 +28,20 @@ start_run_local() {
 # they are stopped even if run-local.sh itself goes wrong).
 wait_up() {
   local deadline=$((SECONDS + $1))
+  # The banner line only: an error message may name the URL too.
+  local up="shop-mcp is up: http://127.0.0.1:$RL_PORT/mcp "
   while ((SECONDS < deadline)) && shopmcp_running "$RL_PID"; do
-    grep -qF "http://127.0.0.1:$RL_PORT/mcp" "$RL_OUT" && break
+    grep -qF "$up" "$RL_OUT" && break
     sleep 0.1
   done
-  if ! grep -qF "http://127.0.0.1:$RL_PORT/mcp" "$RL_OUT"; then
+  if ! grep -qF "$up" "$RL_OUT"; then
     t_fatal "run-local.sh printed no URL within $1 s" "$(tail -n 20 "$RL_OUT")"
   fi
   pass "run-local.sh is up and printed http://127.0.0.1:$RL_PORT/mcp"
   RL_APP=$(cat "$RL_STATE/app.pid" 2>/dev/null || true)
   RL_NGINX=$(cat "$RL_STATE/nginx.pid" 2>/dev/null || true)
   if ! shopmcp_running "$RL_APP" || ! shopmcp_running "$RL_NGINX"; then
-    echo "# state dir: $(ls "$RL_STATE" | tr '\n' ' ')"
+    echo "# state dir: $(cd "$RL_STATE" && echo *)"
     sed 's/^/# run-local: /' "$RL_OUT"
   fi
   assert_true "it wrote app.pid ($RL_APP) and nginx.pid ($RL_NGINX) in the state dir, both running" \
