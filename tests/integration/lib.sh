@@ -451,6 +451,9 @@ wait_for() {
   done
 }
 
+# random_token: a bearer token the app accepts (32 random hex digits).
+random_token() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
+
 # sql QUERY: runs QUERY with sqlite3 on the stack's database (read-only use; 5 s busy timeout).
 sql() {
   sqlite3 -batch -bail -cmd '.timeout 5000' "$STACK_DB" "$1"

@@ -18,7 +18,7 @@ assert_json '.streams.open == 0' "no stream left open" "$(curl -sS "$(base_url)/
 assert_healthy
 stop_stack
 
-TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+TOKEN=$(random_token)
 start_stack "SHOP_MCP_AUTH_TOKEN=$TOKEN" --ping-interval 1
 browser_run 120 browser_status.mjs --token "$TOKEN"
 assert_healthy

@@ -222,7 +222,7 @@ assert_status 403
 stop_stack
 
 echo "# bearer token"
-token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+token=$(random_token)
 start_stack "SHOP_MCP_AUTH_TOKEN=$token"
 post_json /mcp "${INIT/VERSION/2025-11-25}" -H "$ACCEPT"
 RESP_DESC="no token"

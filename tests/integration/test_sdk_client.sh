@@ -40,8 +40,6 @@ client() {
       "stderr: $(tail -n 5 "$T_DIR/client.err" | tr '\n' '|')"
   fi
 }
-# a token the app accepts: 32 hex characters
-token() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 
 start_stack --resource-poll-interval 1
 echo "# the SDK client over Streamable HTTP and over legacy HTTP+SSE, with sampling and a"
@@ -54,7 +52,7 @@ assert_healthy
 stop_stack
 
 echo "# a bearer token: accepted with it, 401 without it"
-TOKEN=$(token)
+TOKEN=$(random_token)
 start_stack "SHOP_MCP_AUTH_TOKEN=$TOKEN"
 client "SDK client with the token, Streamable HTTP" \
   --url "$(base_url)/mcp" --transport streamable --token "$TOKEN"
@@ -65,7 +63,7 @@ client "SDK client without a token, Streamable HTTP: 401" \
 client "SDK client without a token, legacy HTTP+SSE: 401" \
   --url "$(base_url)/mcp/sse" --transport sse --expect-401
 client "SDK client with a wrong token, Streamable HTTP: 401" \
-  --url "$(base_url)/mcp" --transport streamable --token "$(token)" --expect-401
+  --url "$(base_url)/mcp" --transport streamable --token "$(random_token)" --expect-401
 stop_stack
 
 echo "# vanishing clients: SIGKILL with the streams open"
