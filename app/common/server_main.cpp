@@ -28,13 +28,17 @@
 #include "mcp/tool_registry.h"
 #include "metrics/metrics.h"
 #include "rpc/dispatcher.h"
+#include "session/resource_watch.h"
+#include "session/session_table.h"
 #include "shop/catalog.h"
 #include "shop/tools.h"
 #include "sse/stream_hub.h"
 #include "store/sqlite_store.h"
-#include "transport/resource_watch.h"
-#include "transport/routes.h"
-#include "transport/session.h"
+#include "transport/legacy_sse.h"
+#include "transport/operations.h"
+#include "transport/rest.h"
+#include "transport/seed_sse.h"
+#include "transport/streamable_http.h"
 
 namespace shopmcp::app {
 namespace {
@@ -95,44 +99,46 @@ int run(const config::Config& cfg, const Program& program) {
   mcp::ToolRegistry tools;
   shop::register_tools(tools, **db, shop::MailOptions{mailer.get(), cfg.mail_from, ""});
   if (program.add_tools) program.add_tools(tools);
-  tools.set_observer([&metrics](const std::string& tool, bool is_error, double seconds) {
-    metrics.tool_calls.with({tool, is_error ? "error" : "ok"}).inc();
-    metrics.tool_seconds.with({tool}).observe(seconds);
-  });
   mcp::ResourceRegistry resources;
   shop::register_resources(resources, **db);
   if (program.add_resources) program.add_resources(resources);
   mcp::PromptRegistry prompts;
   shop::register_prompts(prompts, **db, tools);
   if (program.add_prompts) program.add_prompts(prompts);
-  mcp::ServerInfo info = program.info;
-  info.version = kVersion;
-  mcp::Server server(info, tools, &resources, &prompts);
-  rpc::Dispatcher dispatcher;
-  server.install(dispatcher);
+  session::SessionOptions session_options;
+  session_options.max_sessions = static_cast<std::size_t>(cfg.max_sessions);
+  session_options.idle_timeout = std::chrono::seconds(cfg.session_idle_timeout);
+  session_options.client_request_timeout = std::chrono::seconds(cfg.client_request_timeout);
+  session_options.max_waiting_calls = std::max(1, cfg.threads / 2);
 
   sse::HubOptions hub_options;
   hub_options.ping_interval = std::chrono::seconds(cfg.ping_interval);
   hub_options.max_connection_time = std::chrono::seconds(cfg.max_connection_time);
   hub_options.max_consecutive_failures = cfg.max_consecutive_failures;
   hub_options.max_streams = static_cast<std::size_t>(cfg.max_streams);
+  hub_options.max_queued = session_options.replay.hub_queue();
   sse::StreamHub hub(hub_options, clock, metrics);
   hub.start();
+  session::SessionTable sessions(session_options, hub, clock, metrics);
+  sessions.start();
+
+  mcp::ServerInfo info = program.info;
+  info.version = kVersion;
+  mcp::Server server(info, tools, &resources, &prompts, &sessions);
+  server.set_tool_observer([&metrics](const std::string& tool, bool is_error, double seconds) {
+    metrics.tool_calls.with({tool, is_error ? "error" : "ok"}).inc();
+    metrics.tool_seconds.with({tool}).observe(seconds);
+  });
+  rpc::Dispatcher dispatcher;
+  server.install(dispatcher);
+  session::ResourceWatcher watcher(server, sessions,
+                                   std::chrono::seconds(cfg.resource_poll_interval));
+  watcher.start();
 
   http::Router router;
   router.set_observer([&metrics](const std::string& route, int status) {
     metrics.requests.with({route, std::to_string(status)}).inc();
   });
-  transport::SessionOptions session_options;
-  session_options.max_sessions = static_cast<std::size_t>(cfg.max_sessions);
-  session_options.idle_timeout = std::chrono::seconds(cfg.session_idle_timeout);
-  session_options.client_request_timeout = std::chrono::seconds(cfg.client_request_timeout);
-  session_options.max_waiting_calls = std::max(1, cfg.threads / 2);
-  transport::SessionTable sessions(session_options, hub, server, clock, metrics);
-  sessions.start();
-  transport::ResourceWatcher watcher(server, sessions,
-                                     std::chrono::seconds(cfg.resource_poll_interval));
-  watcher.start();
 
   http::GuardOptions guard_options;
   guard_options.allowed_hosts = cfg.allowed_hosts;
@@ -140,7 +146,7 @@ int run(const config::Config& cfg, const Program& program) {
   guard_options.auth_token = cfg.auth_token;
   guard_options.public_paths = {"/mcp/health"};
   const http::Guard guard(guard_options);
-  router.set_guard([&guard](const http::Request& req) { return guard.check(req); });
+  router.set_admission([&guard](const http::Request& req) { return guard.check(req); });
 
   transport::Services services{&server, &dispatcher, &clock,    clock.steady_now(),
                                &hub,    &metrics,    &sessions};
@@ -148,7 +154,7 @@ int run(const config::Config& cfg, const Program& program) {
   transport::add_streamable_http_routes(router, services);
   transport::add_legacy_sse_routes(router, services);
   transport::add_seed_sse_route(router, services);
-  transport::add_metrics_route(router, services);
+  transport::add_operations_routes(router, services);
 
   auto listener = fcgi::open_listener(cfg.listen, cfg.listen_explicit);
   if (!listener) {

@@ -11,6 +11,7 @@
 #include "core/check.h"
 #include "fcgi/fcgi_sink.h"
 #include "fcgi/listener.h"
+#include "http/errors.h"
 #include "log/log.h"
 
 namespace shopmcp::fcgi {
@@ -63,36 +64,46 @@ bool read_body(FCGX_Stream* in, std::int64_t content_length, std::int64_t limit,
 }
 
 // Writes the response; false if the peer is gone (the error is logged by the caller). A stream's
-// response has no Content-Length: nginx chunks it.
-bool write_response(FCGX_Stream* out, const http::Response& resp, bool head) {
+// head has no Content-Length: nginx chunks it.
+bool write_response(FCGX_Stream* out, const http::Response& resp, bool stream, bool head_only) {
   std::string head_text = "Status: " + std::to_string(resp.status) + " " +
                           http::reason_phrase(resp.status) + "\r\n";
   for (const auto& [k, v] : resp.headers) head_text += k + ": " + v + "\r\n";
-  if (!resp.take_over && !resp.header("Content-Length") && resp.status != 204) {
+  if (!stream && !resp.header("Content-Length") && resp.status != 204) {
     head_text += "Content-Length: " + std::to_string(resp.body.size()) + "\r\n";
   }
   head_text += "\r\n";
   if (FCGX_PutStr(head_text.data(), static_cast<int>(head_text.size()), out) < 0) return false;
-  if (!head && !resp.body.empty() &&
+  if (!head_only && !resp.body.empty() &&
       FCGX_PutStr(resp.body.data(), static_cast<int>(resp.body.size()), out) < 0) {
     return false;
   }
   return FCGX_FFlush(out) == 0;
 }
 
-// The fcgi side of http::Upgrader for one accepted request: writes the head, then moves the
-// FCGX_Request into an FcgiSink for the new owner and gives the worker a fresh one.
-class StreamStarter final : public http::Upgrader {
+// The fcgi side of http::Exchange for one accepted request. A plain answer is written and the
+// request finished (FCGX_Finish_r) here; a stream's head is written, then the FCGX_Request moves
+// into an FcgiSink for the hub and the worker gets a fresh one.
+class FcgiExchange final : public http::Exchange {
  public:
-  StreamStarter(std::unique_ptr<FCGX_Request>& owned, std::function<std::unique_ptr<FCGX_Request>()> fresh,
-                const std::string& id, bool head_only)
+  FcgiExchange(std::unique_ptr<FCGX_Request>& owned,
+               std::function<std::unique_ptr<FCGX_Request>()> fresh, const std::string& id,
+               bool head_only)
       : owned_(owned), fresh_(std::move(fresh)), id_(id), head_only_(head_only) {}
 
-  void start_stream(http::Response head) override {
-    MCP_CHECK(!used_ && head.take_over);
-    used_ = true;
+ private:
+  void send(const http::Response& r) override {
     FCGX_Request& req = *owned_;
-    if (!write_response(req.out, head, head_only_)) {
+    if (!write_response(req.out, r, /*stream=*/false, head_only_)) {
+      spdlog::info("request: id={} client went away before the answer was written (errno {})",
+                   id_, FCGX_GetError(req.out));
+    }
+    FCGX_Finish_r(&req);
+  }
+
+  std::unique_ptr<sse::Sink> detach(const http::Response& head) override {
+    FCGX_Request& req = *owned_;
+    if (!write_response(req.out, head, /*stream=*/true, head_only_)) {
       spdlog::info("request: id={} client went away before the stream started (errno {})", id_,
                    FCGX_GetError(req.out));
     }
@@ -103,16 +114,13 @@ class StreamStarter final : public http::Upgrader {
     }
     auto sink = std::make_unique<FcgiSink>(std::move(owned_));
     owned_ = fresh_();
-    head.take_over(std::move(sink));
+    return sink;
   }
-  bool used() const { return used_; }
 
- private:
   std::unique_ptr<FCGX_Request>& owned_;
   std::function<std::unique_ptr<FCGX_Request>()> fresh_;
   const std::string& id_;
   const bool head_only_;
-  bool used_ = false;
 };
 
 }  // namespace
@@ -169,48 +177,31 @@ void WorkerPool::run(std::stop_token stop) {
     http::Request hr = request_from_params(req.envp);
     const char* cl = FCGX_GetParam("CONTENT_LENGTH", req.envp);
     const std::int64_t content_length = (cl && *cl) ? std::atoll(cl) : -1;
-    StreamStarter starter(owned, fresh_request, id, hr.method == "HEAD");
-    http::Response resp;
+    FcgiExchange ex(owned, fresh_request, id, hr.method == "HEAD");
     try {
       if (!read_body(req.in, content_length, options_.body_limit, &hr.body)) {
-        resp = http::error_response(413, 413,
-                                    "The request body is larger than the limit of " +
-                                        std::to_string(options_.body_limit) + " bytes");
+        ex.respond(http::refuse(http::ErrorShape::kPlain, http::Refusal::kBodyTooLarge,
+                                std::to_string(options_.body_limit)));
       } else {
         hr.id = id;
-        hr.upgrader = &starter;
-        resp = router_.route(hr);
+        router_.route(hr, ex);
       }
     } catch (const std::exception& e) {
       spdlog::error("request failed: id={} {} {} error={}", id, hr.method, hr.path, e.what());
-      resp = http::error_response(500, -32603, "Internal error");
+      // After a stream started, the request belongs to the hub: nothing is left to answer.
+      if (!ex.answered()) ex.respond(http::refuse(http::ErrorShape::kPlain, http::Refusal::kInternal));
     }
-    const int status = starter.used() ? 200 : resp.status;
-    const std::size_t bytes = resp.body.size();
-    if (starter.used()) {
-      // The handler streamed its answer; the request now belongs to the stream's owner. An
-      // exception after that point has nothing left to answer.
-    } else if (resp.take_over) {
-      starter.start_stream(std::move(resp));
-      resp = http::Response{};
-    } else {
-      if (!write_response(req.out, resp, hr.method == "HEAD")) {
-        spdlog::info("request: id={} client went away before the answer was written (errno {})",
-                     id, FCGX_GetError(req.out));
-      }
-      FCGX_Finish_r(&req);
-    }
-    if (resp.after) {
+    if (auto after = ex.take_follow_up()) {
       try {
-        resp.after();
+        after();
       } catch (const std::exception& e) {
         spdlog::error("request follow-up failed: id={} {} {} error={}", id, hr.method, hr.path,
                       e.what());
       }
     }
     served_.fetch_add(1);
-    spdlog::debug("request: id={} {} {} -> {} bytes={} ms={} remote={}", id, hr.method, hr.path,
-                  status, bytes,
+    spdlog::debug("request: id={} {} {} -> {} ms={} remote={}", id, hr.method, hr.path,
+                  ex.status(),
                   std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - start)
                       .count(),

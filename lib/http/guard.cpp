@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "http/errors.h"
 #include "json/json.h"
 #include "http/router.h"
 
@@ -26,18 +27,6 @@ std::string host_name(const std::string& host) {
 
 bool is_loopback_name(const std::string& name) {
   return name == "localhost" || name == "127.0.0.1" || name == "[::1]";
-}
-
-Response refuse(int status, const std::string& message) {
-  rapidjson::Document d(rapidjson::kObjectType);
-  auto& a = d.GetAllocator();
-  d.AddMember("jsonrpc", "2.0", a);
-  d.AddMember("id", rapidjson::Value(), a);
-  rapidjson::Value e(rapidjson::kObjectType);
-  e.AddMember("code", -32000, a);
-  e.AddMember("message", json::str(message, a), a);
-  d.AddMember("error", e, a);
-  return json_response(status, d);
 }
 
 // Compares in time that depends only on the lengths, never on where the first difference is.
@@ -93,11 +82,11 @@ bool Guard::token_ok(const std::optional<std::string>& authorization) const {
 std::optional<Response> Guard::check(const Request& req) const {
   // A request without Host (HTTP/1.0) cannot come from a rebinding browser, which always sends it.
   if (auto host = req.header("host"); host && !host_allowed(*host)) {
-    return refuse(403, "Forbidden: Host '" + host->substr(0, 200) +
+    return error_response(ErrorShape::kJsonRpc, 403, -32000, "Forbidden: Host '" + host->substr(0, 200) +
                            "' is not allowed (see --allowed-hosts)");
   }
   if (auto origin = req.header("origin"); origin && !origin_allowed(*origin)) {
-    return refuse(403, "Forbidden: Origin '" + origin->substr(0, 200) +
+    return error_response(ErrorShape::kJsonRpc, 403, -32000, "Forbidden: Origin '" + origin->substr(0, 200) +
                            "' is not allowed (see --allowed-origins)");
   }
   if (options_.auth_token.empty()) return std::nullopt;
@@ -106,7 +95,7 @@ std::optional<Response> Guard::check(const Request& req) const {
   }
   const auto authorization = req.header("authorization");
   if (token_ok(authorization)) return std::nullopt;
-  Response r = refuse(401, authorization ? "Unauthorized: the bearer token is not valid"
+  Response r = error_response(ErrorShape::kJsonRpc, 401, -32000, authorization ? "Unauthorized: the bearer token is not valid"
                                          : "Unauthorized: send Authorization: Bearer <token>");
   r.set_header("WWW-Authenticate", authorization
                                        ? "Bearer realm=\"shop-mcp\", error=\"invalid_token\""

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "core/check.h"
+#include "http/errors.h"
 #include "json/json.h"
 
 namespace shopmcp::http {
@@ -13,31 +14,35 @@ void Router::add(const std::string& method, const std::string& path, Handler h) 
   by_method.emplace(method, std::move(h));
 }
 
-Response Router::route(const Request& req) const {
+void Router::route(const Request& req, Exchange& ex) const {
   std::optional<Response> refused;
-  if (guard_) refused = guard_(req);
-  Response r = refused ? std::move(*refused) : dispatch(req);
-  if (observer_) observer_(routes_.count(req.path) ? req.path : "unmatched", r.status);
-  return r;
+  if (admission_) refused = admission_(req);
+  if (refused) {
+    ex.respond(std::move(*refused));
+  } else {
+    dispatch(req, ex);
+  }
+  MCP_CHECK(ex.answered());  // every handler answers
+  if (observer_) observer_(routes_.count(req.path) ? req.path : "unmatched", ex.status());
 }
 
-Response Router::dispatch(const Request& req) const {
+void Router::dispatch(const Request& req, Exchange& ex) const {
   auto p = routes_.find(req.path);
   if (p == routes_.end()) {
-    return error_response(404, 404, "No such endpoint: " + req.path.substr(0, 200) +
-                                        " (see GET /mcp/info for the endpoints)");
+    return ex.respond(error_response(ErrorShape::kPlain, 404, 404, "No such endpoint: " + req.path.substr(0, 200) +
+                                                   " (see GET /mcp/info for the endpoints)"));
   }
   auto m = p->second.find(req.method);
   if (m == p->second.end() && req.method == "HEAD") m = p->second.find("GET");
   if (m == p->second.end()) {
     std::string allow;
     for (const auto& [method, h] : p->second) allow += (allow.empty() ? "" : ", ") + method;
-    Response r = error_response(405, 405, "Method " + req.method.substr(0, 20) +
+    Response r = error_response(ErrorShape::kPlain, 405, 405, "Method " + req.method.substr(0, 20) +
                                               " is not allowed on " + req.path + "; use " + allow);
     r.set_header("Allow", allow);
-    return r;
+    return ex.respond(std::move(r));
   }
-  return m->second(req);
+  m->second(req, ex);
 }
 
 Response json_response(int status, const rapidjson::Value& body) {
@@ -46,16 +51,6 @@ Response json_response(int status, const rapidjson::Value& body) {
   r.set_header("Content-Type", "application/json; charset=utf-8");
   r.body = json::to_string(body);
   return r;
-}
-
-Response error_response(int status, int code, const std::string& message) {
-  rapidjson::Document d(rapidjson::kObjectType);
-  auto& a = d.GetAllocator();
-  rapidjson::Value e(rapidjson::kObjectType);
-  e.AddMember("code", code, a);
-  e.AddMember("message", json::str(message, a), a);
-  d.AddMember("error", e, a);
-  return json_response(status, d);
 }
 
 bool is_json_content_type(const std::string& ct) {
@@ -71,18 +66,16 @@ BodyOrResponse json_object_body(const Request& req, bool empty_ok) {
     return out;
   }
   if (!is_json_content_type(req.content_type)) {
-    out.response = error_response(
-        415, 415,
-        "Content-Type must be application/json (got '" + req.content_type.substr(0, 100) + "')");
+    out.response = refuse(ErrorShape::kPlain, Refusal::kNotJson, req.content_type);
     return out;
   }
   auto doc = json::parse(req.body);
   if (!doc) {
-    out.response = error_response(400, -32700, "Parse error: " + doc.error().message);
+    out.response = error_response(ErrorShape::kPlain, 400, -32700, "Parse error: " + doc.error().message);
     return out;
   }
   if (!doc->IsObject()) {
-    out.response = error_response(400, -32600,
+    out.response = error_response(ErrorShape::kPlain, 400, -32600,
                                   std::string("The request body must be a JSON object, not ") +
                                       json::type_name(*doc));
     return out;

@@ -11,36 +11,37 @@
 #include <rapidjson/document.h>
 
 #include "core/result.h"
+#include "http/exchange.h"
 #include "http/request.h"
 
 namespace shopmcp::http {
 
 class Router {
  public:
-  using Handler = std::function<Response(const Request&)>;
+  // Answers through `ex`, exactly once (see http::Exchange).
+  using Handler = std::function<void(const Request&, Exchange& ex)>;
 
   // Told of every answer: the route's path ("unmatched" for unknown paths) and the status.
   using Observer = std::function<void(const std::string& route, int status)>;
+  // Runs before every handler (also for unknown paths); a returned Response is sent instead
+  // (http::Guard's checks, in production).
+  using Admission = std::function<std::optional<Response>(const Request&)>;
 
   void add(const std::string& method, const std::string& path, Handler h);
-  // Runs before every handler (also for unknown paths); a returned Response is sent instead.
-  using Guard = std::function<std::optional<Response>(const Request&)>;
-
   void set_observer(Observer o) { observer_ = std::move(o); }
-  void set_guard(Guard g) { guard_ = std::move(g); }
-  Response route(const Request& req) const;
+  void set_admission(Admission a) { admission_ = std::move(a); }
+  // Admits, dispatches and observes one request; the handler answers through `ex`.
+  void route(const Request& req, Exchange& ex) const;
 
  private:
-  Response dispatch(const Request& req) const;
+  void dispatch(const Request& req, Exchange& ex) const;
   std::map<std::string, std::map<std::string, Handler>> routes_;  // path -> method -> handler
   Observer observer_;
-  Guard guard_;
+  Admission admission_;
 };
 
 // A JSON response with Content-Type application/json.
 Response json_response(int status, const rapidjson::Value& body);
-// {"error":{"code":code,"message":message}} with `status`.
-Response error_response(int status, int code, const std::string& message);
 
 // The body as a JSON object: 415 unless Content-Type is application/json, 400 when it does not
 // parse or is not an object. An empty body with `empty_ok` yields an empty object.

@@ -4,82 +4,11 @@
 
 #include "json/json.h"
 #include "log/log.h"
+#include "mcp/call_scope.h"
 
 namespace shopmcp::mcp {
 namespace {
 
-constexpr const char* kLevelNames[] = {"debug",    "info",  "notice", "warning",
-                                       "error", "critical", "alert",  "emergency"};
-
-// The ToolContext of one tools/call: sends through the call's rpc::Peer what the client asked
-// for, and nothing else.
-class CallScope final : public ToolContext {
- public:
-  CallScope(rpc::CallContext& ctx, const rapidjson::Value* progress_token,
-            std::optional<LogLevel> level, bool sampling, bool elicitation, bool roots)
-      : peer_(ctx.peer), level_(level), sampling_(sampling), elicitation_(elicitation),
-        roots_(roots) {
-    if (progress_token != nullptr) token_.CopyFrom(*progress_token, token_.GetAllocator());
-  }
-
-  void progress(double progress, std::optional<double> total, std::string_view message) override {
-    if (peer_ == nullptr || token_.IsNull()) return;
-    rapidjson::Document p(rapidjson::kObjectType);
-    auto& a = p.GetAllocator();
-    p.AddMember("progressToken", rapidjson::Value(token_, a), a);
-    p.AddMember("progress", progress, a);
-    if (total) p.AddMember("total", *total, a);
-    if (!message.empty()) p.AddMember("message", json::str(message, a), a);
-    peer_->notify("notifications/progress", std::move(p));
-  }
-
-  void log(LogLevel level, std::string_view logger, const rapidjson::Value& data) override {
-    if (peer_ == nullptr || !level_ || level < *level_) return;
-    rapidjson::Document p(rapidjson::kObjectType);
-    auto& a = p.GetAllocator();
-    p.AddMember("level", rapidjson::StringRef(to_string(level)), a);
-    if (!logger.empty()) p.AddMember("logger", json::str(logger, a), a);
-    p.AddMember("data", rapidjson::Value(data, a), a);
-    peer_->notify("notifications/message", std::move(p));
-  }
-
-  bool cancelled() const override { return peer_ != nullptr && peer_->cancelled(); }
-  void close_stream() override {
-    if (peer_ != nullptr) peer_->close_stream();
-  }
-
-  core::Result<rapidjson::Document> ask_client(std::string_view method, rapidjson::Document params,
-                                               std::chrono::milliseconds timeout) override {
-    const char* capability = nullptr;
-    bool declared = true;
-    if (method == "sampling/createMessage") {
-      capability = "sampling";
-      declared = sampling_;
-    } else if (method == "elicitation/create") {
-      capability = "elicitation";
-      declared = elicitation_;
-    } else if (method == "roots/list") {
-      capability = "roots";
-      declared = roots_;
-    }
-    if (!declared) {
-      return core::invalid_argument(std::string("the client did not declare the '") + capability +
-                                    "' capability, so " + std::string(method) +
-                                    " cannot be sent to it");
-    }
-    if (peer_ == nullptr) {
-      return core::unavailable(std::string(method) +
-                               " needs a connection that can carry requests to the client");
-    }
-    return peer_->request(method, std::move(params), timeout);
-  }
-
- private:
-  rpc::Peer* peer_;
-  rapidjson::Document token_;  // null when the caller gave no progress token
-  std::optional<LogLevel> level_;
-  bool sampling_, elicitation_, roots_;
-};
 
 // The member `key` of `params` as a non-empty string, or an invalid-params message.
 core::Result<std::string> required_string(const rapidjson::Value& params, const char* method,
@@ -136,46 +65,10 @@ bool has_object_member(const rapidjson::Value& obj, const char* key) {
 
 }  // namespace
 
-const char* to_string(LogLevel l) { return kLevelNames[static_cast<int>(l)]; }
-
-std::optional<LogLevel> parse_log_level(std::string_view name) {
-  for (int i = 0; i < 8; ++i) {
-    if (name == kLevelNames[i]) return static_cast<LogLevel>(i);
-  }
-  return std::nullopt;
-}
-
-bool is_supported_version(std::string_view version) {
-  if (version == kStatelessProtocolVersion) return true;
-  for (const char* v : kProtocolVersions) {
-    if (version == v) return true;
-  }
-  return false;
-}
-
-std::string supported_versions_text() {
-  std::string out = kStatelessProtocolVersion;
-  for (const char* v : kProtocolVersions) out += std::string(", ") + v;
-  return out;
-}
-
-rapidjson::Value supported_versions(rapidjson::Document::AllocatorType& a) {
-  rapidjson::Value versions(rapidjson::kArrayType);
-  versions.PushBack(rapidjson::StringRef(kStatelessProtocolVersion), a);
-  for (const char* v : kProtocolVersions) versions.PushBack(rapidjson::StringRef(v), a);
-  return versions;
-}
-
-std::string negotiate_version(std::string_view requested) {
-  for (const char* v : kProtocolVersions) {
-    if (requested == v) return v;
-  }
-  return kLatestProtocolVersion;
-}
-
 Server::Server(ServerInfo info, const ToolRegistry& tools, const ResourceRegistry* resources,
-               const PromptRegistry* prompts)
-    : info_(std::move(info)), tools_(tools), resources_(resources), prompts_(prompts) {}
+               const PromptRegistry* prompts, ClientDirectory* clients)
+    : info_(std::move(info)), tools_(tools), resources_(resources), prompts_(prompts),
+      clients_(clients) {}
 
 rapidjson::Document Server::capabilities() const {
   rapidjson::Document d(rapidjson::kObjectType);
@@ -236,37 +129,38 @@ rapidjson::Document Server::tools_list() const {
   return d;
 }
 
-void Server::end_session(const std::string& id) const {
-  core::MutexLock l(&mu_);
-  sessions_.erase(id);
+core::Result<ToolResult> Server::call_tool(const ToolCall& call, ToolContext& ctx,
+                                           const std::string& request_id) const {
+  const auto start = std::chrono::steady_clock::now();
+  auto r = tools_.call(call.name, call.arguments, ctx);
+  if (!r) return r;  // unknown tool: not a call of a tool
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (tool_observer_) tool_observer_(call.name, r->is_error, seconds);
+  spdlog::debug("tool call: request={} tool={} is_error={} ms={}", request_id, call.name,
+                r->is_error, static_cast<std::int64_t>(seconds * 1000));
+  return r;
 }
 
-std::size_t Server::sessions_known() const {
-  core::MutexLock l(&mu_);
-  return sessions_.size();
+std::shared_ptr<ClientState> Server::client(const rpc::CallContext& ctx) const {
+  if (clients_ == nullptr || ctx.session_id.empty()) return nullptr;
+  return clients_->client(ctx.session_id);
 }
 
-Server::SessionState Server::state(const std::string& session_id) const {
-  if (session_id.empty()) return {};
-  core::MutexLock l(&mu_);
-  auto it = sessions_.find(session_id);
-  return it == sessions_.end() ? SessionState{} : it->second;
-}
-
-std::optional<LogLevel> Server::log_level(const std::string& session_id) const {
-  return state(session_id).level;
+std::size_t Server::resource_fingerprint(const std::string& uri) const {
+  return contents_hash(resources_->read(uri));
 }
 
 rpc::Outcome Server::on_initialize(const rapidjson::Value& params, rpc::CallContext& ctx) const {
-  if (!ctx.session_id.empty() && params.IsObject()) {
-    SessionState st;
+  auto client_state = client(ctx);
+  if (client_state && params.IsObject()) {
+    DeclaredCapabilities declared;
     if (auto c = params.FindMember("capabilities"); c != params.MemberEnd()) {
-      st.sampling = has_object_member(c->value, "sampling");
-      st.elicitation = has_object_member(c->value, "elicitation");
-      st.roots = has_object_member(c->value, "roots");
+      declared.sampling = has_object_member(c->value, "sampling");
+      declared.elicitation = has_object_member(c->value, "elicitation");
+      declared.roots = has_object_member(c->value, "roots");
     }
-    core::MutexLock l(&mu_);
-    sessions_[ctx.session_id] = st;
+    client_state->set_declared(declared);
   }
   return rpc::Outcome::success(initialize_result(&params));
 }
@@ -281,10 +175,7 @@ rpc::Outcome Server::on_set_level(const rapidjson::Value& params, rpc::CallConte
         "logging/setLevel: \"level\" must be one of debug, info, notice, warning, error, "
         "critical, alert, emergency");
   }
-  if (!ctx.session_id.empty()) {
-    core::MutexLock l(&mu_);
-    sessions_[ctx.session_id].level = *parsed;
-  }
+  if (auto c = client(ctx)) c->set_log_level(*parsed);
   return rpc::Outcome::success(rapidjson::Document(rapidjson::kObjectType));
 }
 
@@ -306,61 +197,20 @@ rpc::Outcome Server::on_subscribe(const rapidjson::Value& params, rpc::CallConte
   const char* method = subscribe ? "resources/subscribe" : "resources/unsubscribe";
   auto uri = required_string(params, method, "uri");
   if (!uri) return rpc::invalid_params(uri.error().message);
-  if (ctx.session_id.empty()) {
+  auto c = client(ctx);
+  if (c == nullptr) {
     return rpc::Outcome::failure(
         rpc::kInvalidRequest,
         std::string(method) + " needs a session: updates are sent on the session's stream");
   }
   if (!subscribe) {
-    core::MutexLock l(&mu_);
-    if (auto it = sessions_.find(ctx.session_id); it != sessions_.end()) {
-      it->second.subscriptions.erase(*uri);
-    }
+    c->unsubscribe(*uri);
     return rpc::Outcome::success(rapidjson::Document(rapidjson::kObjectType));
   }
   auto contents = resources_->read(*uri);
   if (!contents) return read_failure(contents.error(), *uri);
-  const std::size_t hash = contents_hash(contents);
-  core::MutexLock l(&mu_);
-  sessions_[ctx.session_id].subscriptions[*uri] = hash;
+  c->subscribe(*uri, contents_hash(contents));
   return rpc::Outcome::success(rapidjson::Document(rapidjson::kObjectType));
-}
-
-std::vector<Server::Changed> Server::poll_subscriptions() const {
-  std::map<std::string, std::vector<std::pair<std::string, std::size_t>>> by_uri;
-  {
-    core::MutexLock l(&mu_);
-    for (const auto& [session, st] : sessions_) {
-      for (const auto& [uri, hash] : st.subscriptions) by_uri[uri].emplace_back(session, hash);
-    }
-  }
-  std::vector<Changed> changed;
-  std::vector<std::pair<std::string, std::size_t>> now;  // uri -> current hash
-  for (const auto& [uri, subscribers] : by_uri) {
-    const std::size_t hash = contents_hash(resources_->read(uri));
-    now.emplace_back(uri, hash);
-    for (const auto& [session, seen] : subscribers) {
-      if (seen != hash) changed.push_back({session, uri});
-    }
-  }
-  core::MutexLock l(&mu_);
-  for (const Changed& c : changed) {
-    auto s = sessions_.find(c.session_id);
-    if (s == sessions_.end()) continue;
-    auto sub = s->second.subscriptions.find(c.uri);
-    if (sub == s->second.subscriptions.end()) continue;
-    for (const auto& [uri, hash] : now) {
-      if (uri == c.uri) sub->second = hash;
-    }
-  }
-  return changed;
-}
-
-std::size_t Server::subscription_count() const {
-  core::MutexLock l(&mu_);
-  std::size_t n = 0;
-  for (const auto& [session, st] : sessions_) n += st.subscriptions.size();
-  return n;
 }
 
 rpc::Outcome Server::on_prompts_get(const rapidjson::Value& params) const {
@@ -447,16 +297,11 @@ rpc::Outcome Server::on_tools_call(const rapidjson::Value& params, rpc::CallCont
       token = &t->value;
     }
   }
-  const SessionState st = state(ctx.session_id);
-  CallScope scope(ctx, token, st.level, st.sampling, st.elicitation, st.roots);
-  const auto start = std::chrono::steady_clock::now();
-  auto r = tools_.call(call->name, call->arguments, scope);
+  const auto c = client(ctx);
+  CallScope scope(ctx, token, c ? c->log_level() : std::nullopt,
+                  c ? c->declared() : DeclaredCapabilities{});
+  auto r = call_tool(*call, scope, ctx.request_id);
   if (!r) return rpc::invalid_params(r.error().message);
-  spdlog::debug("tool call: request={} tool={} is_error={} ms={}", ctx.request_id, call->name,
-                r->is_error,
-                std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::steady_clock::now() - start)
-                    .count());
   return rpc::Outcome::success(to_call_result(std::move(r).value()));
 }
 

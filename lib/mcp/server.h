@@ -1,44 +1,29 @@
 // mcp::Server: the MCP methods (initialize with version negotiation, ping, tools/*, resources/*,
 // prompts/*, completion/complete, logging/setLevel, server/discover, notifications) on an
-// rpc::Dispatcher, over the tool, resource and prompt registries, plus what each session asked for
-// (its log level, the client's capabilities, its resource subscriptions). Also the plain answers
-// the REST routes reuse. Thread-safe after install().
+// rpc::Dispatcher, over the tool, resource and prompt registries. What a session asked for (its
+// log level, the client's capabilities, its subscriptions) is kept by the session's owner and
+// reached through mcp::ClientDirectory; the server itself holds no session state. Also the plain
+// answers the REST routes reuse. Thread-safe after install().
 #pragma once
 
-#include <map>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <rapidjson/document.h>
 
-#include "core/mutex.h"
 #include "core/result.h"
+#include "mcp/client_state.h"
 #include "mcp/context.h"
 #include "mcp/prompts.h"
 #include "mcp/resources.h"
 #include "mcp/tool_registry.h"
+#include "mcp/versions.h"
 #include "rpc/dispatcher.h"
 
 namespace shopmcp::mcp {
-
-// Protocol revisions this server speaks, newest first.
-inline constexpr const char* kProtocolVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26",
-                                                    "2024-11-05"};
-inline constexpr const char* kLatestProtocolVersion = kProtocolVersions[0];
-// The stateless revision: no initialize, no sessions; each request names its version.
-inline constexpr const char* kStatelessProtocolVersion = "2026-07-28";
-
-// The client's version when supported (one of kProtocolVersions), else the newest.
-std::string negotiate_version(std::string_view requested);
-// One of kProtocolVersions or kStatelessProtocolVersion.
-bool is_supported_version(std::string_view version);
-// "2026-07-28, 2025-11-25, ..." for error messages.
-std::string supported_versions_text();
-// ["2026-07-28", "2025-11-25", ...] (server/discover, the unsupported-version error).
-rapidjson::Value supported_versions(rapidjson::Document::AllocatorType& a);
 
 struct ServerInfo {
   std::string name;
@@ -50,10 +35,10 @@ struct ServerInfo {
 
 class Server {
  public:
-  // The registries must outlive the server; an empty (or null) resource or prompt registry means
-  // the capability is not offered.
+  // The registries and `clients` must outlive the server; an empty (or null) resource or prompt
+  // registry means the capability is not offered. Without `clients` no call has a session.
   Server(ServerInfo info, const ToolRegistry& tools, const ResourceRegistry* resources = nullptr,
-         const PromptRegistry* prompts = nullptr);
+         const PromptRegistry* prompts = nullptr, ClientDirectory* clients = nullptr);
 
   // Registers the MCP methods on `d`.
   void install(rpc::Dispatcher& d) const;
@@ -70,32 +55,22 @@ class Server {
   // server/discover (2026-07-28): supportedVersions, capabilities, serverInfo, instructions.
   rapidjson::Document discover_result() const;
 
-  // Forgets what session `id` asked for (its log level, capabilities); the transport calls it when
-  // the session ends.
-  void end_session(const std::string& id) const;
-  std::size_t sessions_known() const;
-  // The session's log level (nullopt: none set, so no log messages are sent).
-  std::optional<LogLevel> log_level(const std::string& session_id) const;
+  // Told of every client's call of a known tool: its name, whether it was a tool error, and its
+  // duration. Set before serving.
+  using ToolObserver = std::function<void(const std::string& tool, bool is_error, double seconds)>;
+  void set_tool_observer(ToolObserver o) { tool_observer_ = std::move(o); }
 
-  // A subscribed resource whose contents changed since it was last seen.
-  struct Changed {
-    std::string session_id;
-    std::string uri;
-  };
-  // Reads every subscribed resource once and returns the subscriptions whose contents differ
-  // from what the subscriber last saw (remembering the new contents). A resource that is gone
-  // counts as changed once. Called by the transport's watcher, on one thread.
-  std::vector<Changed> poll_subscriptions() const;
-  std::size_t subscription_count() const;
+  // The one path a client's tool call takes, from every door (tools/call, the REST route): runs
+  // it through the registry, times it, tells the observer and logs it. `request_id` labels the
+  // log line. Unknown tool → not_found.
+  core::Result<ToolResult> call_tool(const ToolCall& call, ToolContext& ctx,
+                                     const std::string& request_id) const;
+
+  // A fingerprint of what resources/read returns for `uri` now (a failed read counts as its
+  // error), for noticing changes to subscribed resources.
+  std::size_t resource_fingerprint(const std::string& uri) const;
 
  private:
-  struct SessionState {
-    std::optional<LogLevel> level;
-    bool sampling = false;
-    bool elicitation = false;
-    bool roots = false;
-    std::map<std::string, std::size_t> subscriptions;  // uri -> hash of the contents last seen
-  };
   bool offers_resources() const { return resources_ != nullptr && !resources_->empty(); }
   bool offers_prompts() const { return prompts_ != nullptr && !prompts_->empty(); }
   rpc::Outcome on_initialize(const rapidjson::Value& params, rpc::CallContext& ctx) const;
@@ -106,14 +81,14 @@ class Server {
   rpc::Outcome on_complete(const rapidjson::Value& params) const;
   rpc::Outcome on_tools_call(const rapidjson::Value& params, rpc::CallContext& ctx) const;
   rpc::Outcome on_set_level(const rapidjson::Value& params, rpc::CallContext& ctx) const;
-  SessionState state(const std::string& session_id) const;
+  std::shared_ptr<ClientState> client(const rpc::CallContext& ctx) const;
 
   ServerInfo info_;
   const ToolRegistry& tools_;
   const ResourceRegistry* resources_;
   const PromptRegistry* prompts_;
-  mutable core::Mutex mu_;
-  mutable std::unordered_map<std::string, SessionState> sessions_ GUARDED_BY(mu_);
+  ClientDirectory* const clients_;
+  ToolObserver tool_observer_;
 };
 
 }  // namespace shopmcp::mcp

@@ -1,7 +1,5 @@
 #include "mcp/tool_registry.h"
 
-#include <chrono>
-
 #include "core/check.h"
 #include "json/json.h"
 #include "mcp/content.h"
@@ -72,17 +70,12 @@ core::Result<ToolResult> ToolRegistry::call(std::string_view name,
   }
   static const rapidjson::Value kEmpty(rapidjson::kObjectType);
   const rapidjson::Value& args = (arguments == nullptr || arguments->IsNull()) ? kEmpty : *arguments;
-  const auto start = std::chrono::steady_clock::now();
   ToolResult r;
   if (auto ok = it->second.schema->validate(args); !ok) {
     r = ToolResult::error("Invalid arguments for " + it->second.tool.name + ": " +
                           ok.error().message);
   } else {
     r = it->second.tool.handler(args, ctx);
-  }
-  if (observer_) {
-    observer_(it->second.tool.name, r.is_error,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return r;
 }

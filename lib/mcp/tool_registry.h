@@ -19,10 +19,6 @@ namespace shopmcp::mcp {
 
 class ToolRegistry {
  public:
-  // Told of every call of a known tool: its name, whether it was a tool error, and its duration.
-  using Observer = std::function<void(const std::string& tool, bool is_error, double seconds)>;
-  void set_observer(Observer o) { observer_ = std::move(o); }
-
   // Adds a tool; its name must be new and its input schema an object schema (bugs otherwise).
   void add(Tool tool);
 
@@ -33,7 +29,8 @@ class ToolRegistry {
   rapidjson::Value list(rapidjson::Document::AllocatorType& a) const;
 
   // Validates `arguments` (null/absent = {}) and runs the tool. Unknown tool → not_found.
-  // Arguments that break the schema → a tool error naming the field and the rule.
+  // Arguments that break the schema → a tool error naming the field and the rule. Not timed or
+  // counted: a client's call goes through mcp::Server::call_tool, which is.
   core::Result<ToolResult> call(std::string_view name, const rapidjson::Value* arguments,
                                 ToolContext& ctx) const;
 
@@ -44,7 +41,6 @@ class ToolRegistry {
   };
   std::map<std::string, Entry, std::less<>> tools_;
   std::vector<std::string> order_;  // registration order, for tools/list
-  Observer observer_;
 };
 
 // What a tools/call names: the tool and its arguments (nullptr when absent or null; points into

@@ -104,4 +104,13 @@ std::optional<rapidjson::Document> Dispatcher::handle_text(std::string_view body
   return handle(*doc, ctx);
 }
 
+rapidjson::Document notification(std::string_view method, rapidjson::Document params) {
+  rapidjson::Document msg(rapidjson::kObjectType);
+  auto& a = msg.GetAllocator();
+  msg.AddMember("jsonrpc", "2.0", a);
+  msg.AddMember("method", json::str(method, a), a);
+  msg.AddMember("params", rapidjson::Value(params, a), a);
+  return msg;
+}
+
 }  // namespace shopmcp::rpc

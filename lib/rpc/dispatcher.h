@@ -46,5 +46,7 @@ class Dispatcher {
 // {"jsonrpc":"2.0","id":<id>,"error":{"code":..,"message":..}}; `id` may be null.
 rapidjson::Document error_response(const rapidjson::Value& id, int code, std::string_view message);
 rapidjson::Document result_response(const rapidjson::Value& id, rapidjson::Document result);
+// {"jsonrpc":"2.0","method":method,"params":params}
+rapidjson::Document notification(std::string_view method, rapidjson::Document params);
 
 }  // namespace shopmcp::rpc

@@ -1,8 +1,8 @@
 // StreamHub: owns every SSE stream after the worker hands it off. One thread watches all their
 // sockets with epoll (a client that leaves is seen at once), sends keepalives, enforces the
 // lifetime limit, writes queued frames, and closes each stream exactly once.
-// Thread-safe: adopt/enqueue/request_close/try_reserve from any thread; poll_once is called by the
-// hub's own thread (or by a test) and never concurrently with itself.
+// Thread-safe: reserve/enqueue/request_close (and StreamSlot::adopt) from any thread; poll_once is
+// called by the hub's own thread (or by a test) and never concurrently with itself.
 #pragma once
 
 #include <chrono>
@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -76,8 +77,30 @@ struct StreamInit {
   std::function<void(CloseReason)> on_close;
 };
 
-struct HubStats {
-  std::size_t open = 0;
+class StreamHub;
+
+// A reserved stream slot, taken before a stream's head is written: consumed by adopt(), or given
+// back to the hub when destroyed unused (an error path needs no hand-written release). Empty when
+// the reservation was refused. Not thread-safe: one owner at a time; move-only.
+class StreamSlot {
+ public:
+  StreamSlot() = default;
+  StreamSlot(StreamSlot&& other) noexcept : hub_(std::exchange(other.hub_, nullptr)) {}
+  StreamSlot& operator=(StreamSlot&& other) noexcept;
+  StreamSlot(const StreamSlot&) = delete;
+  StreamSlot& operator=(const StreamSlot&) = delete;
+  ~StreamSlot();
+
+  explicit operator bool() const { return hub_ != nullptr; }
+  // Hands an open stream (its first frames already written) to the hub that reserved this slot,
+  // consuming the slot. Never fails: after shutdown the stream is closed at once with
+  // kServerShutdown.
+  void adopt(std::unique_ptr<Sink> sink, StreamInit init) &&;
+
+ private:
+  friend class StreamHub;
+  explicit StreamSlot(StreamHub* hub) : hub_(hub) {}
+  StreamHub* hub_ = nullptr;
 };
 
 class StreamHub {
@@ -90,14 +113,9 @@ class StreamHub {
   // Starts the hub's thread (production). Tests drive poll_once() themselves instead.
   void start();
 
-  // Reserves a stream slot before the worker writes a stream's headers; false at the cap.
-  // Every successful reservation is consumed by adopt() or given back by release().
-  bool try_reserve();
-  void release();
-
-  // Takes ownership of an open stream (uses a reservation). Never fails: after shutdown the
-  // stream is closed at once with kServerShutdown.
-  void adopt(std::unique_ptr<Sink> sink, StreamInit init);
+  // Reserves a stream slot before a stream's head is written; an empty slot at the cap or after
+  // shutdown (the caller answers 503), counted as rejected.
+  StreamSlot reserve();
 
   // Queues a frame for a stream. False if the stream is closed (or being closed) or its queue is
   // full, in which case the stream is closed with kError — frames are never dropped silently.
@@ -116,12 +134,17 @@ class StreamHub {
   void poll_once(std::chrono::milliseconds max_wait);
 
   std::size_t open_streams() const;
+  // Frames one stream may have waiting (HubOptions::max_queued).
+  std::size_t max_queued() const { return options_.max_queued; }
 
  private:
   struct Stream;
   using Key = std::uint64_t;
   using TimePoint = std::chrono::steady_clock::time_point;
 
+  friend class StreamSlot;
+  void release();
+  void adopt(std::unique_ptr<Sink> sink, StreamInit init);
   void run(std::stop_token stop);
   struct Queued {
     std::string frame;

@@ -1,9 +1,7 @@
-#include <atomic>
+#include "transport/rest.h"
 
-#include "core/ids.h"
+#include "http/errors.h"
 #include "json/json.h"
-#include "log/log.h"
-#include "transport/routes.h"
 
 namespace shopmcp::transport {
 namespace {
@@ -11,8 +9,15 @@ namespace {
 using rapidjson::Document;
 using rapidjson::Value;
 
+constexpr http::ErrorShape kShape = http::ErrorShape::kPlain;
+
+// Every route the server answers (the README's endpoint table), for /mcp/info and /mcp/stdio.
 constexpr std::pair<const char*, const char*> kEndpoints[] = {
     {"jsonrpc", "POST /mcp"},
+    {"streamable_http_stream", "GET /mcp"},
+    {"streamable_http_delete", "DELETE /mcp"},
+    {"legacy_sse", "GET /mcp/sse"},
+    {"legacy_messages", "POST /mcp/messages"},
     {"initialize", "POST /mcp/initialize"},
     {"tools", "GET /mcp/tools"},
     {"tools_call", "POST /mcp/tools/call"},
@@ -22,6 +27,7 @@ constexpr std::pair<const char*, const char*> kEndpoints[] = {
     {"health", "GET /mcp/health"},
     {"sse", "POST /mcp/sse"},
     {"metrics", "GET /mcp/metrics"},
+    {"stats", "GET /mcp/stats"},
 };
 
 Value endpoints(Document::AllocatorType& a) {
@@ -47,10 +53,10 @@ http::Response tools_call(const Services& s, const http::Request& req) {
   auto body = http::json_object_body(req, /*empty_ok=*/false);
   if (body.response) return *body.response;
   auto call = mcp::read_tool_call(*body.body);
-  if (!call) return http::error_response(400, -32602, call.error().message);
+  if (!call) return http::error_response(kShape, 400, -32602, call.error().message);
   mcp::NullToolContext ctx;
-  auto result = s.server->tools().call(call->name, call->arguments, ctx);
-  if (!result) return http::error_response(404, -32602, result.error().message);
+  auto result = s.server->call_tool(*call, ctx, req.id);
+  if (!result) return http::error_response(kShape, 404, -32602, result.error().message);
   return http::json_response(200, mcp::to_call_result(std::move(result).value()));
 }
 
@@ -94,31 +100,27 @@ http::Response stdio(const Services& s) {
 }  // namespace
 
 void add_rest_routes(http::Router& router, const Services& s) {
-  router.add("POST", "/mcp/initialize", [s](const http::Request& r) { return initialize(s, r); });
-  router.add("GET", "/mcp/tools", [s](const http::Request&) {
+  // Every REST answer is plain data.
+  auto plain = [&router](const char* method, const char* path,
+                         std::function<http::Response(const http::Request&)> answer) {
+    router.add(method, path, [answer = std::move(answer)](const http::Request& req,
+                                                         http::Exchange& ex) {
+      ex.respond(answer(req));
+    });
+  };
+  plain("POST", "/mcp/initialize", [s](const http::Request& r) { return initialize(s, r); });
+  plain("GET", "/mcp/tools", [s](const http::Request&) {
     return http::json_response(200, s.server->tools_list());
   });
-  router.add("POST", "/mcp/tools/call", [s](const http::Request& r) { return tools_call(s, r); });
-  router.add("GET", "/mcp/ping", [s](const http::Request&) {
+  plain("POST", "/mcp/tools/call", [s](const http::Request& r) { return tools_call(s, r); });
+  plain("GET", "/mcp/ping", [s](const http::Request&) {
     Document d(rapidjson::kObjectType);
     d.AddMember("status", "ok", d.GetAllocator());
     d.AddMember("timestamp", s.clock->unix_seconds(), d.GetAllocator());
     return http::json_response(200, d);
   });
-  router.add("GET", "/mcp/info", [s](const http::Request&) { return info(s); });
-  router.add("GET", "/mcp/stdio", [s](const http::Request&) { return stdio(s); });
-  router.add("GET", "/mcp/health", [s](const http::Request&) {
-    Document d(rapidjson::kObjectType);
-    auto& a = d.GetAllocator();
-    d.AddMember("status", "ok", a);
-    d.AddMember("version", json::str(s.server->info().version, a), a);
-    d.AddMember("uptime_seconds",
-                static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                              s.clock->steady_now() - s.started)
-                                              .count()),
-                a);
-    return http::json_response(200, d);
-  });
+  plain("GET", "/mcp/info", [s](const http::Request&) { return info(s); });
+  plain("GET", "/mcp/stdio", [s](const http::Request&) { return stdio(s); });
 }
 
 }  // namespace shopmcp::transport

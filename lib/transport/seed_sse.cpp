@@ -1,13 +1,14 @@
 // POST /mcp/sse, the seed's route: one JSON-RPC request (or none) answered as an SSE frame, then
 // keepalive pings until the client leaves or the lifetime ends; close last. Frames as the system we
 // replace sent them (welcome, response, error, ping, timeout, close).
+#include "transport/seed_sse.h"
+
 #include "core/clock.h"
 #include "core/ids.h"
+#include "http/errors.h"
 #include "json/json.h"
 #include "log/log.h"
 #include "sse/frame.h"
-#include "transport/routes.h"
-#include "transport/stats.h"
 
 namespace shopmcp::transport {
 namespace {
@@ -86,62 +87,31 @@ std::string first_frame(const Services& s, const http::Request& req, const std::
 
 void add_seed_sse_route(http::Router& router, const Services& s) {
   auto format = std::make_shared<const SeedFormat>();
-  router.add("POST", "/mcp/sse", [s, format](const http::Request& req) {
-    if (!s.hub->try_reserve()) {
+  router.add("POST", "/mcp/sse", [s, format](const http::Request& req, http::Exchange& ex) {
+    sse::StreamSlot slot = s.hub->reserve();
+    if (!slot) {
       spdlog::warn("SSE connection refused: open-stream cap reached {{\"client_ip\":\"{}\"}}",
                    req.remote_addr);
-      http::Response r = http::error_response(
-          503, 503, "Too many open streams; retry in a few seconds");
-      r.set_header("Retry-After", "5");
-      return r;
+      return ex.respond(http::refuse(http::ErrorShape::kPlain, http::Refusal::kStreamCap));
     }
     const std::string conn_id = "mcp_sse_" + core::random_hex(12);
     spdlog::info(
         "SSE Connection establishing {{\"connection_id\":\"{}\",\"client_ip\":\"{}\",\"user_agent\":\"{}\"}}",
         conn_id, req.remote_addr, req.header("user-agent").value_or("").substr(0, 200));
-    http::Response r;
-    r.set_header("Content-Type", "text/event-stream; charset=utf-8");
-    r.set_header("Cache-Control", "no-cache, no-store, must-revalidate");
-    r.set_header("X-Accel-Buffering", "no");
-    r.set_header("Access-Control-Allow-Origin", "*");
-    r.set_header("Access-Control-Allow-Methods", "POST, GET, OPTIONS");
-    r.set_header("Access-Control-Allow-Headers",
-                 "Content-Type, Accept, Authorization, Cache-Control, Last-Event-ID");
-    try {
-      r.body = first_frame(s, req, conn_id);
-    } catch (...) {
-      s.hub->release();
-      throw;
-    }
-    sse::StreamInit init;
-    init.connection_id = conn_id;
-    init.route = "POST /mcp/sse";
-    init.format = format;
-    init.frames = r.body.empty() ? 0 : 1;
-    init.bytes = static_cast<std::int64_t>(r.body.size());
-    sse::StreamHub* hub = s.hub;
-    r.take_over = [hub, init = std::move(init)](std::unique_ptr<sse::Sink> sink) mutable {
-      hub->adopt(std::move(sink), std::move(init));
-    };
-    return r;
-  });
-}
-
-void add_metrics_route(http::Router& router, const Services& s) {
-  router.add("GET", "/mcp/metrics", [s](const http::Request&) {
-    http::Response r;
-    r.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    r.body = s.metrics->render();
-    return r;
-  });
-  router.add("GET", "/mcp/stats", [s](const http::Request&) {
-    http::Response r;
-    r.set_header("Content-Type", "application/json");
-    r.set_header("Cache-Control", "no-store");
-    const double uptime =
-        std::chrono::duration<double>(s.clock->steady_now() - s.started).count();
-    r.body = json::to_string(stats_json(*s.metrics, s.clock->unix_seconds(), uptime));
-    return r;
+    http::StreamStart start;
+    start.head.set_header("Content-Type", "text/event-stream; charset=utf-8");
+    start.head.set_header("Cache-Control", "no-cache, no-store, must-revalidate");
+    start.head.set_header("X-Accel-Buffering", "no");
+    start.head.set_header("Access-Control-Allow-Origin", "*");
+    start.head.set_header("Access-Control-Allow-Methods", "POST, GET, OPTIONS");
+    start.head.set_header("Access-Control-Allow-Headers",
+                          "Content-Type, Accept, Authorization, Cache-Control, Last-Event-ID");
+    start.head.body = first_frame(s, req, conn_id);  // a throw gives the slot back
+    start.slot = std::move(slot);
+    start.init.connection_id = conn_id;
+    start.init.route = "POST /mcp/sse";
+    start.init.format = format;
+    ex.start_stream(std::move(start));
   });
 }
 

@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "json/json.h"
@@ -19,11 +22,38 @@ using mcp::Arguments;
 using mcp::ResourceContents;
 
 // A catalogue whose one direct resource reads `note` at the time of the read.
+// The client state a session module would keep, for any non-empty session id.
+class FakeClient final : public mcp::ClientState {
+ public:
+  void set_declared(mcp::DeclaredCapabilities d) override { declared_ = d; }
+  mcp::DeclaredCapabilities declared() const override { return declared_; }
+  void set_log_level(mcp::LogLevel level) override { level_ = level; }
+  std::optional<mcp::LogLevel> log_level() const override { return level_; }
+  void subscribe(const std::string& uri, std::size_t seen) override { subscriptions[uri] = seen; }
+  void unsubscribe(const std::string& uri) override { subscriptions.erase(uri); }
+  std::map<std::string, std::size_t> subscriptions;
+
+ private:
+  mcp::DeclaredCapabilities declared_;
+  std::optional<mcp::LogLevel> level_;
+};
+
+struct FakeClients final : mcp::ClientDirectory {
+  std::shared_ptr<mcp::ClientState> client(const std::string& id) override {
+    if (id.empty()) return nullptr;
+    auto& c = by_id[id];
+    if (!c) c = std::make_shared<FakeClient>();
+    return c;
+  }
+  std::map<std::string, std::shared_ptr<FakeClient>> by_id;
+};
+
 struct Catalog {
   std::string note = "first";
   mcp::ToolRegistry tools;
   mcp::ResourceRegistry resources;
   mcp::PromptRegistry prompts;
+  FakeClients clients;
   std::unique_ptr<mcp::Server> server;
   rpc::Dispatcher d;
 
@@ -71,7 +101,7 @@ struct Catalog {
                               }});
     }
     server = std::make_unique<mcp::Server>(mcp::ServerInfo{"t", "", "1", "", ""}, tools,
-                                           &resources, &prompts);
+                                           &resources, &prompts, &clients);
     server->install(d);
   }
 
@@ -178,27 +208,21 @@ TEST_SUITE("mcp.catalog") {
     CHECK(error_code(c.req("resources/list", R"({"cursor":"abc"})")) == -32602);
   }
 
-  TEST_CASE("subscriptions: {} results, changes seen once per subscriber, gone with the session") {
+  TEST_CASE("subscriptions: {} results, kept in the session's client state with a fingerprint") {
     Catalog c;
     auto sub = c.req("resources/subscribe", R"({"uri":"memo://note"})", "s1");
     REQUIRE(sub.HasMember("result"));
     CHECK(sub["result"].ObjectEmpty());
     c.req("resources/subscribe", R"({"uri":"memo://note"})", "s2");
-    CHECK(c.server->subscription_count() == 2);
-    CHECK(c.server->poll_subscriptions().empty());  // nothing changed yet
+    const std::size_t first = c.server->resource_fingerprint("memo://note");
+    CHECK(c.clients.by_id["s1"]->subscriptions.at("memo://note") == first);
+    CHECK(c.clients.by_id["s2"]->subscriptions.at("memo://note") == first);
     c.note = "second";
-    auto changed = c.server->poll_subscriptions();
-    REQUIRE(changed.size() == 2);
-    CHECK(changed[0].uri == "memo://note");
-    CHECK(c.server->poll_subscriptions().empty());  // reported once
+    CHECK(c.server->resource_fingerprint("memo://note") != first);  // a change is noticed
     auto unsub = c.req("resources/unsubscribe", R"({"uri":"memo://note"})", "s2");
     CHECK(unsub["result"].ObjectEmpty());
-    c.note = "third";
-    changed = c.server->poll_subscriptions();
-    REQUIRE(changed.size() == 1);
-    CHECK(changed[0].session_id == "s1");
-    c.server->end_session("s1");
-    CHECK(c.server->subscription_count() == 0);
+    CHECK(c.clients.by_id["s2"]->subscriptions.empty());
+    CHECK(c.clients.by_id["s1"]->subscriptions.size() == 1);
     // Unknown URIs are refused; without a session there is nowhere to send updates.
     CHECK(error_code(c.req("resources/subscribe", R"({"uri":"memo://nothing"})")) == -32002);
     CHECK(error_code(c.req("resources/subscribe", R"({"uri":"memo://note"})", "")) == -32600);

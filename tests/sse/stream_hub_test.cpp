@@ -51,12 +51,13 @@ struct Fixture {
   std::unique_ptr<Peer> open(const std::string& id, Counters* c) {
     int sv[2];
     REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
-    REQUIRE(hub->try_reserve());
+    shopmcp::sse::StreamSlot slot = hub->reserve();
+    REQUIRE(slot);
     shopmcp::sse::StreamInit init;
     init.connection_id = id;
     init.route = "test";
     init.format = format;
-    hub->adopt(std::make_unique<SocketSink>(sv[0], c), std::move(init));
+    std::move(slot).adopt(std::make_unique<SocketSink>(sv[0], c), std::move(init));
     auto p = std::make_unique<Peer>();
     p->fd = sv[1];
     return p;
@@ -236,12 +237,22 @@ TEST_SUITE("sse.stream_hub") {
     Counters c;
     auto a = f.open("a", &c);
     auto b = f.open("b", &c);
-    CHECK_FALSE(f.hub->try_reserve());
+    CHECK_FALSE(f.hub->reserve());
     CHECK(f.metrics.streams_rejected.value() == 1);
     f.hub->request_close("a", CloseReason::kError);
     f.tick(0ms);
-    CHECK(f.hub->try_reserve());
-    f.hub->release();
+    {
+      shopmcp::sse::StreamSlot unused = f.hub->reserve();
+      CHECK(unused);
+      CHECK_FALSE(f.hub->reserve());  // the slot is held while `unused` lives
+    }
+    // Dropped unused, the slot went back: no hand-written release.
+    shopmcp::sse::StreamSlot again = f.hub->reserve();
+    CHECK(again);
+    shopmcp::sse::StreamSlot moved = std::move(again);
+    CHECK_FALSE(again);
+    CHECK(moved);
+    CHECK(f.metrics.streams_rejected.value() == 2);
   }
 
   TEST_CASE("shutdown delivers a server_shutdown close frame to every stream and finishes it") {
@@ -250,10 +261,11 @@ TEST_SUITE("sse.stream_hub") {
     std::vector<std::unique_ptr<Peer>> peers;
     for (int i = 0; i < 20; ++i) peers.push_back(f.open("s" + std::to_string(i), &c));
     f.tick(0ms);
-    REQUIRE(f.hub->try_reserve());  // a worker that is about to hand a stream over
+    shopmcp::sse::StreamSlot pending = f.hub->reserve();  // a worker about to hand a stream over
+    REQUIRE(pending);
     f.hub->start();
     f.hub->shutdown(2000ms);
-    CHECK_FALSE(f.hub->try_reserve());
+    CHECK_FALSE(f.hub->reserve());
     CHECK(c.finishes == 20);
     for (auto& p : peers) {
       bool eof = false;
@@ -268,7 +280,7 @@ TEST_SUITE("sse.stream_hub") {
     shopmcp::sse::StreamInit init;
     init.connection_id = "late";
     init.format = f.format;
-    f.hub->adopt(std::make_unique<SocketSink>(sv[0], &c), std::move(init));
+    std::move(pending).adopt(std::make_unique<SocketSink>(sv[0], &c), std::move(init));
     Peer late;
     late.fd = sv[1];
     CHECK(late.read_now() == "close server_shutdown\n");

@@ -1,15 +1,18 @@
 // The MCP HTTP doors over a real StreamHub (driven by the test, on a fake clock) and a real
-// SessionTable, with an Upgrader that turns a streamed answer into a socketpair the test reads.
+// SessionTable, answering through a TestExchange that turns a stream into a socketpair the test
+// reads.
 #pragma once
 
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <list>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "http/router.h"
+#include "http/test_exchange.h"
 #include "json/json.h"
 #include "mcp/server.h"
 #include "metrics/metrics.h"
@@ -17,43 +20,12 @@
 #include "shop/fixture.h"
 #include "sse/stream_hub.h"
 #include "sse/test_support.h"
-#include "transport/routes.h"
-#include "transport/session.h"
+#include "transport/legacy_sse.h"
+#include "transport/rest.h"
+#include "transport/streamable_http.h"
+#include "session/session_table.h"
 
 namespace shopmcp::testing {
-
-// Takes a stream's head and hands its take_over a socketpair end; the test reads the other.
-class FakeUpgrader final : public http::Upgrader {
- public:
-  void start_stream(http::Response head) override {
-    REQUIRE_FALSE(used.load());
-    int sv[2];
-    REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
-    client.fd = sv[1];
-    status = head.status;
-    headers = head.headers;
-    first = head.body;
-    head.take_over(std::make_unique<SocketSink>(sv[0], &counters));
-    used.store(true);  // last: a test thread polling it then sees everything above
-  }
-  std::atomic<bool> used{false};
-  int status = 0;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string first;  // the body written with the head
-  Counters counters;
-  Peer client;
-};
-
-// Hands a Response's take_over a socketpair, as the worker does for GET streams.
-inline std::unique_ptr<Peer> take_stream(http::Response& r, Counters* c) {
-  REQUIRE(static_cast<bool>(r.take_over));
-  int sv[2];
-  REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
-  auto p = std::make_unique<Peer>();
-  p->fd = sv[1];
-  r.take_over(std::make_unique<SocketSink>(sv[0], c));
-  return p;
-}
 
 struct McpStack {
   Shop shop{20};
@@ -63,22 +35,25 @@ struct McpStack {
   mcp::PromptRegistry prompts;
   std::unique_ptr<mcp::Server> server;
   rpc::Dispatcher dispatcher;
+  std::list<StreamCatch> streams;  // outlives the hub, whose sinks count into it
   std::unique_ptr<sse::StreamHub> hub;
-  std::unique_ptr<transport::SessionTable> sessions;
+  std::unique_ptr<session::SessionTable> sessions;
   http::Router router;
 
   // `extra` may add tools, and `catalog` resources, before the server is built.
-  explicit McpStack(transport::SessionOptions so = {},
+  explicit McpStack(session::SessionOptions so = {},
                     const std::function<void(mcp::ToolRegistry&)>& extra = {},
                     const std::function<void(mcp::ResourceRegistry&)>& catalog = {}) {
     if (extra) extra(shop.tools);
     if (catalog) catalog(resources);
+    sse::HubOptions ho;
+    ho.max_queued = so.replay.hub_queue();
+    hub = std::make_unique<sse::StreamHub>(ho, clock, metrics);
+    sessions = std::make_unique<session::SessionTable>(so, *hub, clock, metrics);
     server = std::make_unique<mcp::Server>(
         mcp::ServerInfo{"shop-mcp", "Shop MCP", "9.9.9", "desc", "instr"}, shop.tools, &resources,
-        &prompts);
+        &prompts, sessions.get());
     server->install(dispatcher);
-    hub = std::make_unique<sse::StreamHub>(sse::HubOptions{}, clock, metrics);
-    sessions = std::make_unique<transport::SessionTable>(so, *hub, *server, clock, metrics);
     transport::Services s{server.get(), &dispatcher, &clock, clock.steady_now(), hub.get(),
                           &metrics,     sessions.get()};
     transport::add_rest_routes(router, s);
@@ -86,9 +61,10 @@ struct McpStack {
     transport::add_legacy_sse_routes(router, s);
   }
 
-  http::Response send(const char* method, const char* path, std::string body,
-                      std::map<std::string, std::string> headers = {},
-                      http::Upgrader* upgrader = nullptr) {
+  // A stream the request starts is caught in `catcher` when given (a test thread may poll it),
+  // else in one of `streams`.
+  Answer send(const char* method, const char* path, std::string body,
+              std::map<std::string, std::string> headers = {}, StreamCatch* catcher = nullptr) {
     http::Request r;
     r.method = method;
     const std::string p = path;
@@ -98,8 +74,7 @@ struct McpStack {
     r.content_type = "application/json";
     r.headers = std::move(headers);
     if (!r.headers.count("accept")) r.headers["accept"] = "application/json, text/event-stream";
-    r.upgrader = upgrader;
-    return router.route(r);
+    return route(router, r, catcher != nullptr ? catcher : &streams.emplace_back());
   }
 
   // initialize over POST /mcp; returns the session id.
@@ -115,11 +90,10 @@ struct McpStack {
   }
 
   // A message within session `sid`.
-  http::Response rpc(const std::string& sid, const std::string& body,
-                     http::Upgrader* upgrader = nullptr,
-                     std::map<std::string, std::string> extra = {}) {
+  Answer rpc(const std::string& sid, const std::string& body, StreamCatch* catcher = nullptr,
+             std::map<std::string, std::string> extra = {}) {
     extra["mcp-session-id"] = sid;
-    return send("POST", "/mcp", body, std::move(extra), upgrader);
+    return send("POST", "/mcp", body, std::move(extra), catcher);
   }
 
   void pump(int rounds = 3) {

@@ -1,9 +1,11 @@
-#include "transport/routes.h"
+#include "transport/operations.h"
+#include "transport/rest.h"
 
 #include <doctest/doctest.h>
 
 #include "http/router.h"
 #include "json/json.h"
+#include "http/test_exchange.h"
 #include "shop/fixture.h"
 
 namespace {
@@ -28,20 +30,21 @@ struct Stack {
     shopmcp::transport::Services s{&server, &dispatcher, &clock,
                                    std::chrono::steady_clock::time_point(std::chrono::seconds(40))};
     shopmcp::transport::add_rest_routes(router, s);
+    shopmcp::transport::add_operations_routes(router, s);
   }
 
-  shopmcp::http::Response send(const char* method, const char* path, std::string body = "",
+  shopmcp::testing::Answer send(const char* method, const char* path, std::string body = "",
                                const char* type = "application/json") {
     shopmcp::http::Request r;
     r.method = method;
     r.path = path;
     r.body = std::move(body);
     r.content_type = type;
-    return router.route(r);
+    return shopmcp::testing::route(router, r);
   }
 };
 
-rapidjson::Document body(const shopmcp::http::Response& r) {
+rapidjson::Document body(const shopmcp::testing::Answer& r) {
   auto d = shopmcp::json::parse(r.body);
   REQUIRE(d.has_value());
   return std::move(d).value();
@@ -72,6 +75,8 @@ TEST_SUITE("transport.routes") {
     CHECK(std::string(info["name"].GetString()) == "shop-mcp");
     CHECK(std::string(info["tools"][0]["name"].GetString()) == "get_orders");
     CHECK(info["endpoints"].HasMember("tools_call"));
+    CHECK(std::string(info["endpoints"]["legacy_sse"].GetString()) == "GET /mcp/sse");
+    CHECK(std::string(info["endpoints"]["stats"].GetString()) == "GET /mcp/stats");
     auto stdio = body(s.send("GET", "/mcp/stdio"));
     CHECK(std::string(stdio["protocol"].GetString()) == "mcp");
     CHECK(stdio["capabilities"].HasMember("tools"));
@@ -96,5 +101,26 @@ TEST_SUITE("transport.routes") {
     CHECK(body(unknown)["error"]["code"].GetInt64() == -32602);
     CHECK(s.send("POST", "/mcp/tools/call", R"({"name":"get_orders"})", "text/plain").status == 415);
     CHECK(s.send("POST", "/mcp/tools/call", R"([1])").status == 400);
+  }
+
+  TEST_CASE("REST and tools/call take the one instrumented path: each call is observed once") {
+    Stack s;
+    std::vector<std::pair<std::string, bool>> seen;
+    s.server.set_tool_observer([&seen](const std::string& tool, bool is_error, double seconds) {
+      CHECK(seconds >= 0);
+      seen.emplace_back(tool, is_error);
+    });
+    s.send("POST", "/mcp/tools/call", R"({"name":"get_orders","arguments":{"limit":1}})");
+    s.send("POST", "/mcp/tools/call", R"({"name":"get_orders","arguments":{"limit":0}})");
+    s.send("POST", "/mcp/tools/call", R"({"name":"nope"})");  // no tool ran: not observed
+    shopmcp::rpc::CallContext ctx;
+    auto reply = s.dispatcher.handle_text(
+        R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_products","arguments":{"limit":1}}})",
+        ctx);
+    REQUIRE(reply.has_value());
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[0] == std::make_pair(std::string("get_orders"), false));
+    CHECK(seen[1] == std::make_pair(std::string("get_orders"), true));
+    CHECK(seen[2] == std::make_pair(std::string("get_products"), false));
   }
 }

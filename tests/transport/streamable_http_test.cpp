@@ -7,8 +7,7 @@
 
 using namespace std::chrono_literals;
 using shopmcp::testing::body_of;
-using shopmcp::testing::Counters;
-using shopmcp::testing::FakeUpgrader;
+using shopmcp::testing::StreamCatch;
 using shopmcp::testing::McpStack;
 using shopmcp::testing::sse_messages;
 using shopmcp::testing::take_stream;
@@ -75,7 +74,7 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(s.rpc(sid, kListTools).status == 404);
     CHECK(s.send("DELETE", "/mcp", "", {{"mcp-session-id", sid}}).status == 404);
     CHECK(s.metrics.sessions_open.value() == 0);
-    CHECK(s.server->sessions_known() == 0);
+    CHECK(s.sessions->client(sid) == nullptr);  // its client state went with it
   }
 
   TEST_CASE("MCP-Protocol-Version: any supported one is accepted, others get 400 naming them") {
@@ -111,13 +110,13 @@ TEST_SUITE("transport.streamable_http") {
   TEST_CASE("a call that sends nothing first is answered as JSON; with a progress token, as SSE") {
     McpStack s;
     const std::string sid = s.initialize();
-    FakeUpgrader plain;
+    StreamCatch plain;
     auto json = s.rpc(sid, R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_products","arguments":{"limit":1}}})", &plain);
     CHECK_FALSE(plain.used);
     CHECK(json.status == 200);
     CHECK(body_of(json.body)["result"]["structuredContent"]["total"].GetInt() == 1);
 
-    FakeUpgrader up;
+    StreamCatch up;
     auto r = s.rpc(sid, R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_products","arguments":{"limit":1},"_meta":{"progressToken":"tok-1"}}})", &up);
     CHECK(r.streamed);
     REQUIRE(up.used);
@@ -169,7 +168,7 @@ TEST_SUITE("transport.streamable_http") {
     const std::string sid = s.initialize();
     auto set = s.rpc(sid, R"({"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"info"}})");
     CHECK(shopmcp::json::to_string(body_of(set.body)["result"]) == "{}");
-    FakeUpgrader up;
+    StreamCatch up;
     s.rpc(sid, R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_orders","arguments":{"limit":1}}})", &up);
     REQUIRE(up.used);
     const std::string text = read_until(s, up.client, "\"id\":2");
@@ -180,7 +179,7 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(str(msgs[0]["params"]["data"]["tool"]) == "get_orders");
 
     s.rpc(sid, R"({"jsonrpc":"2.0","id":3,"method":"logging/setLevel","params":{"level":"error"}})");
-    FakeUpgrader quiet;
+    StreamCatch quiet;
     auto r = s.rpc(sid, R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_orders","arguments":{"limit":1}}})", &quiet);
     CHECK_FALSE(quiet.used);
     CHECK(r.status == 200);
@@ -194,8 +193,7 @@ TEST_SUITE("transport.streamable_http") {
     auto g = s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"accept", "text/event-stream"}});
     CHECK(g.status == 200);
     CHECK(g.body.find("retry: 2000") != std::string::npos);
-    Counters c;
-    auto peer = take_stream(g, &c);
+    auto peer = take_stream(g);
     s.pump();
     auto second = s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"accept", "text/event-stream"}});
     CHECK(second.status == 409);
@@ -208,7 +206,7 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(s.hub->open_streams() == 0);
     auto again = s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"accept", "text/event-stream"}});
     CHECK(again.status == 200);
-    auto peer2 = take_stream(again, &c);
+    auto peer2 = take_stream(again);
     // DELETE closes it with session_deleted.
     CHECK(s.send("DELETE", "/mcp", "", {{"mcp-session-id", sid}}).status == 204);
     s.pump();
@@ -216,10 +214,51 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(s.hub->open_streams() == 0);
   }
 
+  TEST_CASE("a resume replays 300 missed events on the first reconnect, each once, in order") {
+    McpStack s({}, [](shopmcp::mcp::ToolRegistry& tools) {
+      shopmcp::mcp::Tool t;
+      t.name = "chatty";
+      t.description = "reports progress 300 times";
+      t.input_schema = body_of(R"({"type":"object"})");
+      t.handler = [](const rapidjson::Value&, shopmcp::mcp::ToolContext& ctx) {
+        for (int i = 1; i <= 300; ++i) ctx.progress(i, 300, "");
+        return shopmcp::mcp::ToolResult::error("done");
+      };
+      tools.add(std::move(t));
+    });
+    const std::string sid = s.initialize();
+    auto post = s.rpc(sid, R"({"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"chatty","_meta":{"progressToken":"p"}}})");
+    REQUIRE(post.streamed);
+    const std::string first_id = post.body.substr(4, post.body.find('\n') - 4);
+    // The connection drops before the hub wrote anything: all 301 events wait in the log.
+    ::close(post.stream->client.fd);
+    post.stream->client.fd = -1;
+    s.pump();
+    REQUIRE(s.hub->open_streams() == 0);
+
+    auto g = s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"last-event-id", first_id}, {"accept", "text/event-stream"}});
+    REQUIRE(g.status == 200);
+    auto peer = take_stream(g);
+    bool eof = false;
+    std::string text;
+    for (int i = 0; i < 2000 && !eof; ++i) {
+      s.pump(1);
+      text += peer->read_now(&eof);
+    }
+    CHECK(eof);  // ended after the result, not cut off
+    CHECK(s.metrics.streams_closed.with({"error"}).value() == 0);
+    auto msgs = sse_messages(text);
+    REQUIRE(msgs.size() == 301);
+    for (int i = 0; i < 300; ++i) {
+      CHECK(msgs[static_cast<std::size_t>(i)]["params"]["progress"].GetDouble() == i + 1);
+    }
+    CHECK(msgs[300]["id"].GetInt() == 9);
+  }
+
   TEST_CASE("Last-Event-ID replays what a stream missed, then ends it") {
     McpStack s;
     const std::string sid = s.initialize();
-    FakeUpgrader up;
+    StreamCatch up;
     // The client is gone before the hub writes anything: the events stay in the session's log.
     s.rpc(sid, R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_products","arguments":{"limit":2},"_meta":{"progressToken":5}}})", &up);
     REQUIRE(up.used);
@@ -231,8 +270,7 @@ TEST_SUITE("transport.streamable_http") {
 
     auto g = s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"last-event-id", priming_id}, {"accept", "text/event-stream"}});
     REQUIRE(g.status == 200);
-    Counters c;
-    auto peer = take_stream(g, &c);
+    auto peer = take_stream(g);
     bool eof = false;
     std::string text = g.body;
     for (int i = 0; i < 20 && !eof; ++i) {
@@ -321,7 +359,7 @@ TEST_SUITE("transport.streamable_http") {
       };
       tools.add(std::move(t));
     });
-    FakeUpgrader up;
+    StreamCatch up;
     std::thread call([&] {
       c.send("POST", "/mcp", R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow","_meta":{"progressToken":1}}})",
              {{"mcp-protocol-version", "2026-07-28"}, {"mcp-method", "tools/call"}, {"mcp-name", "slow"}}, &up);
@@ -342,7 +380,7 @@ TEST_SUITE("transport.streamable_http") {
   TEST_CASE("sampling from a tool: the request goes out on the call's stream, the POSTed answer returns") {
     McpStack s({}, add_ask_tool);
     const std::string sid = s.initialize("2025-11-25", R"({"sampling":{}})");
-    FakeUpgrader up;
+    StreamCatch up;
     std::thread call([&] {
       s.rpc(sid, R"({"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"ask_model"}})", &up);
     });
@@ -370,7 +408,7 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(str(body_of(r.body)["result"]["content"][0]["text"]).find("'sampling' capability") != std::string::npos);
 
     const std::string sid = s.initialize("2025-11-25", R"({"sampling":{}})");
-    FakeUpgrader up;
+    StreamCatch up;
     std::thread call([&] {
       s.rpc(sid, R"({"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"ask_model"}})", &up);
     });
@@ -384,7 +422,7 @@ TEST_SUITE("transport.streamable_http") {
   }
 
   TEST_CASE("idle sessions expire; at the cap the least recently used idle one is reclaimed") {
-    shopmcp::transport::SessionOptions o;
+    shopmcp::session::SessionOptions o;
     o.idle_timeout = 60s;
     o.max_sessions = 2;
     McpStack s(o);
@@ -399,11 +437,10 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(s.metrics.sessions_ended.with({"reclaimed"}).value() == 1);
 
     // Sessions with an open stream are not reclaimed: the cap answers 503.
-    Counters cn;
     auto gb = s.send("GET", "/mcp", "", {{"mcp-session-id", b}, {"accept", "text/event-stream"}});
-    auto pb = take_stream(gb, &cn);
+    auto pb = take_stream(gb);
     auto gc = s.send("GET", "/mcp", "", {{"mcp-session-id", c}, {"accept", "text/event-stream"}});
-    auto pc = take_stream(gc, &cn);
+    auto pc = take_stream(gc);
     s.pump();
     auto full = s.send("POST", "/mcp", R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})");
     CHECK(full.status == 503);
@@ -420,7 +457,7 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(s.sessions->expire_idle() == 2);
     CHECK(s.sessions->size() == 0);
     CHECK(s.metrics.sessions_open.value() == 0);
-    CHECK(s.server->sessions_known() == 0);
+    CHECK(s.sessions->all().empty());
   }
 }
 
@@ -432,8 +469,7 @@ TEST_SUITE("transport.legacy_sse") {
     const std::string prefix = "event: endpoint\ndata: /mcp/messages?sessionId=";
     REQUIRE(g.body.rfind(prefix, 0) == 0);
     const std::string sid = g.body.substr(prefix.size(), 32);
-    Counters c;
-    auto peer = take_stream(g, &c);
+    auto peer = take_stream(g);
     s.pump();
 
     auto post = s.send("POST", ("/mcp/messages?sessionId=" + sid).c_str(), kListTools);

@@ -1,4 +1,4 @@
-#include "transport/session.h"
+#include "session/session.h"
 
 #include <charconv>
 #include <vector>
@@ -8,7 +8,7 @@
 #include "log/log.h"
 #include "sse/frame.h"
 
-namespace shopmcp::transport {
+namespace shopmcp::session {
 
 Session::Session(std::string id, SessionKind kind, std::string version, sse::StreamHub& hub,
                  const SessionOptions& options, std::atomic<int>& waiting_calls,
@@ -31,18 +31,17 @@ std::string Session::priming_frame(std::uint64_t stream) {
   return sse::priming(std::to_string(stream) + "-" + std::to_string(seq), options_.retry_ms);
 }
 
-std::string Session::frame(const rapidjson::Value& message, std::uint64_t stream,
+std::string Session::frame(const std::string& message, std::uint64_t stream,
                            std::uint64_t seq) const {
-  if (kind_ == SessionKind::kLegacy) return sse::event("message", json::to_string(message));
-  return sse::event("", json::to_string(message),
-                    std::to_string(stream) + "-" + std::to_string(seq));
+  if (kind_ == SessionKind::kLegacy) return sse::event("message", message);
+  return sse::event("", message, std::to_string(stream) + "-" + std::to_string(seq));
 }
 
 void Session::log_event(Logged e) {
   log_bytes_ += e.frame.size();
   log_.push_back(std::move(e));
-  while (log_.size() > options_.max_logged_events ||
-         (log_bytes_ > options_.max_logged_bytes && log_.size() > 1)) {
+  while (log_.size() > options_.replay.logged_events ||
+         (log_bytes_ > options_.replay.logged_bytes && log_.size() > 1)) {
     log_bytes_ -= log_.front().frame.size();
     log_.pop_front();
   }
@@ -50,7 +49,7 @@ void Session::log_event(Logged e) {
 
 void Session::prune_streams() {
   // Ended streams nobody reads are kept only while they could still be resumed.
-  const std::size_t keep = 2 * options_.max_logged_events + 8;
+  const std::size_t keep = 2 * options_.replay.logged_events + 8;
   for (auto it = streams_.begin(); streams_.size() > keep && it != streams_.end();) {
     if (it->second.ended && it->second.conn.empty()) {
       it = streams_.erase(it);
@@ -61,31 +60,72 @@ void Session::prune_streams() {
 }
 
 void Session::attach(std::uint64_t stream, const std::string& conn, std::uint64_t after_seq) {
-  std::string replaced;
   {
     core::MutexLock l(&mu_);
     if (closed_) {
-      hub_.request_close(conn, sse::CloseReason::kSessionDeleted);
-      return;
-    }
-    Stream& s = streams_[stream];
-    if (!s.conn.empty() && s.conn != conn) replaced = s.conn;
-    s.conn = conn;
-    s.connecting = false;
-    bool ended_in_replay = false;
-    if (after_seq > 0) {
-      for (const Logged& e : log_) {
-        if (e.stream != stream || e.seq <= after_seq) continue;
-        hub_.enqueue(conn, e.frame, e.last);
-        ended_in_replay = ended_in_replay || e.last;
+      close_on_hub(conn, sse::CloseReason::kSessionDeleted);
+    } else {
+      Stream& s = streams_[stream];
+      if (!s.conn.empty() && s.conn != conn) {
+        close_on_hub(s.conn, sse::CloseReason::kCompleted);
+      }
+      s.conn = conn;
+      s.connecting = false;
+      bool ended_in_replay = false;
+      if (after_seq > 0) {
+        for (const Logged& e : log_) {
+          if (e.stream != stream || e.seq <= after_seq) continue;
+          to_hub(conn, e.frame, e.last);
+          ended_in_replay = ended_in_replay || e.last;
+        }
+      }
+      if (s.ended && !ended_in_replay) {
+        // Nothing more will come on it: end the new connection once the replay is written.
+        to_hub(conn, "", true);
       }
     }
-    if (s.ended && !ended_in_replay) {
-      // Nothing more will come on it: end the new connection once the replay is written.
-      hub_.enqueue(conn, "", true);
-    }
   }
-  if (!replaced.empty()) hub_.request_close(replaced, sse::CloseReason::kCompleted);
+  deliver();
+}
+
+void Session::to_hub(std::string conn, std::string frame, bool last) {
+  hub_calls_.push_back(HubCall{std::move(conn), std::move(frame), last, std::nullopt});
+}
+
+void Session::close_on_hub(std::string conn, sse::CloseReason reason) {
+  hub_calls_.push_back(HubCall{std::move(conn), {}, false, reason});
+}
+
+void Session::deliver() {
+  {
+    core::MutexLock l(&mu_);
+    if (delivering_) return;  // the delivering thread takes what this one queued
+    delivering_ = true;
+  }
+  struct Done {  // also when a hub call throws: another thread may deliver next
+    Session& s;
+    ~Done() {
+      core::MutexLock l(&s.mu_);
+      s.delivering_ = false;
+    }
+  } done{*this};
+  std::deque<HubCall> batch;
+  while (true) {
+    {
+      core::MutexLock l(&mu_);
+      if (hub_calls_.empty()) return;
+      batch.swap(hub_calls_);
+    }
+    for (HubCall& c : batch) {
+      if (c.close) {
+        hub_.request_close(c.conn, *c.close);
+      } else {
+        // A full queue closes the connection; the event stays in the log for Last-Event-ID.
+        hub_.enqueue(c.conn, std::move(c.frame), c.last);
+      }
+    }
+    batch.clear();
+  }
 }
 
 void Session::detach(std::uint64_t stream, const std::string& conn) {
@@ -96,35 +136,42 @@ void Session::detach(std::uint64_t stream, const std::string& conn) {
 }
 
 void Session::send(std::uint64_t stream, const rapidjson::Value& message, bool last) {
-  core::MutexLock l(&mu_);
-  auto it = streams_.find(stream);
-  if (it == streams_.end() || it->second.ended) return;  // nothing may follow a last event
-  const std::uint64_t seq = next_seq_++;
-  std::string f = frame(message, stream, seq);
-  if (!it->second.conn.empty()) {
-    // A full queue closes the connection; the event stays in the log for Last-Event-ID.
-    hub_.enqueue(it->second.conn, f, last);
+  const std::string text = json::to_string(message);  // serialised before taking the lock
+  {
+    core::MutexLock l(&mu_);
+    auto it = streams_.find(stream);
+    if (it == streams_.end() || it->second.ended) return;  // nothing may follow a last event
+    const std::uint64_t seq = next_seq_++;
+    std::string f = frame(text, stream, seq);
+    if (!it->second.conn.empty()) to_hub(it->second.conn, f, last);
+    it->second.ended = last;
+    log_event(Logged{stream, seq, std::move(f), last});
   }
-  it->second.ended = last;
-  log_event(Logged{stream, seq, std::move(f), last});
+  deliver();
 }
 
 void Session::end_stream(std::uint64_t stream) {
-  core::MutexLock l(&mu_);
-  auto it = streams_.find(stream);
-  if (it == streams_.end() || it->second.ended) return;
-  it->second.ended = true;
-  it->second.connecting = false;
-  if (!it->second.conn.empty()) hub_.enqueue(it->second.conn, "", true);
-  if (standalone_ == stream) standalone_ = 0;
+  {
+    core::MutexLock l(&mu_);
+    auto it = streams_.find(stream);
+    if (it == streams_.end() || it->second.ended) return;
+    it->second.ended = true;
+    it->second.connecting = false;
+    if (!it->second.conn.empty()) to_hub(it->second.conn, "", true);
+    if (standalone_ == stream) standalone_ = 0;
+  }
+  deliver();
 }
 
 void Session::drop_connection(std::uint64_t stream) {
-  core::MutexLock l(&mu_);
-  auto it = streams_.find(stream);
-  if (it == streams_.end() || it->second.conn.empty()) return;
-  hub_.request_close(it->second.conn, sse::CloseReason::kCompleted);
-  it->second.conn.clear();
+  {
+    core::MutexLock l(&mu_);
+    auto it = streams_.find(stream);
+    if (it == streams_.end() || it->second.conn.empty()) return;
+    close_on_hub(std::move(it->second.conn), sse::CloseReason::kCompleted);
+    it->second.conn.clear();
+  }
+  deliver();
 }
 
 bool Session::claim_standalone(std::uint64_t stream) {
@@ -271,161 +318,61 @@ bool Session::idle_since(TimePoint cutoff) const {
 }
 
 void Session::close(sse::CloseReason reason) {
-  std::vector<std::string> conns;
   {
     core::MutexLock l(&mu_);
     if (closed_) return;
     closed_ = true;
     for (auto& [n, s] : streams_) {
-      if (!s.conn.empty()) conns.push_back(s.conn);
+      if (!s.conn.empty()) close_on_hub(std::move(s.conn), reason);
       s.conn.clear();
     }
     for (auto& [id, flag] : calls_) flag->store(true);
     answered_.notify_all();
   }
-  for (const auto& c : conns) hub_.request_close(c, reason);
+  deliver();
 }
 
-std::size_t Session::logged_events() const {
+void Session::set_declared(mcp::DeclaredCapabilities d) {
   core::MutexLock l(&mu_);
-  return log_.size();
+  declared_ = d;
 }
 
-SessionTable::SessionTable(SessionOptions options, sse::StreamHub& hub, const mcp::Server& server,
-                           const core::Clock& clock, metrics::Registry& metrics)
-    : options_(options), hub_(hub), server_(server), clock_(clock), metrics_(metrics) {}
-
-SessionTable::~SessionTable() { stop(); }
-
-void SessionTable::start() {
-  reaper_ = std::jthread([this](std::stop_token st) { run(st); });
-}
-
-void SessionTable::stop() {
-  if (reaper_.joinable()) {
-    reaper_.request_stop();
-    reaper_.join();
-  }
-}
-
-void SessionTable::run(std::stop_token stop) {
-  const auto period = std::clamp<std::chrono::milliseconds>(
-      options_.idle_timeout / 4, std::chrono::milliseconds(50), std::chrono::milliseconds(5000));
-  try {
-    while (!stop.stop_requested()) {
-      {
-        core::MutexLock l(&mu_);
-        wake_.wait_until(mu_, stop, std::chrono::steady_clock::now() + period);
-      }
-      if (stop.stop_requested()) break;
-      expire_idle();
-    }
-  } catch (const std::exception& e) {
-    spdlog::critical("session reaper failed: {}", e.what());
-  }
-}
-
-void SessionTable::ended(const std::shared_ptr<Session>& s, sse::CloseReason reason,
-                         const char* why) {
-  s->close(reason);
-  server_.end_session(s->id());
-  metrics_.sessions_open.add(-1);
-  metrics_.sessions_ended.with({why}).inc();
-  spdlog::info("MCP session ended {{\"session_id\":\"{}\",\"reason\":\"{}\"}}", s->id(), why);
-}
-
-core::Result<std::shared_ptr<Session>> SessionTable::create(SessionKind kind, std::string version) {
-  if (size() >= options_.max_sessions) {
-    expire_idle();
-    // Still full: reclaim the least recently active session that has no stream and no call.
-    std::shared_ptr<Session> victim;
-    {
-      core::MutexLock l(&mu_);
-      const auto now = clock_.steady_now();
-      for (const auto& [id, s] : sessions_) {
-        if (!s->idle_since(now)) continue;
-        if (!victim || s->last_active() < victim->last_active()) victim = s;
-      }
-      if (sessions_.size() >= options_.max_sessions && victim) sessions_.erase(victim->id());
-      else victim.reset();
-    }
-    if (victim) ended(victim, sse::CloseReason::kSessionDeleted, "reclaimed");
-  }
-  auto s = std::make_shared<Session>(core::random_hex(16), kind, std::move(version), hub_, options_,
-                                     waiting_calls_, clock_);
-  {
-    core::MutexLock l(&mu_);
-    if (sessions_.size() >= options_.max_sessions) {
-      return core::unavailable("Too many MCP sessions are open; retry in a few seconds");
-    }
-    sessions_.emplace(s->id(), s);
-  }
-  metrics_.sessions_open.add(1);
-  metrics_.sessions_created.inc();
-  return s;
-}
-
-std::shared_ptr<Session> SessionTable::find(const std::string& id) {
-  std::shared_ptr<Session> s;
-  {
-    core::MutexLock l(&mu_);
-    auto it = sessions_.find(id);
-    if (it == sessions_.end()) return nullptr;
-    s = it->second;
-  }
-  s->touch(clock_.steady_now());
-  return s;
-}
-
-std::shared_ptr<Session> SessionTable::peek(const std::string& id) const {
+mcp::DeclaredCapabilities Session::declared() const {
   core::MutexLock l(&mu_);
-  auto it = sessions_.find(id);
-  return it == sessions_.end() ? nullptr : it->second;
+  return declared_;
 }
 
-bool SessionTable::remove(const std::string& id, sse::CloseReason reason, const char* why) {
-  std::shared_ptr<Session> s;
-  {
-    core::MutexLock l(&mu_);
-    auto it = sessions_.find(id);
-    if (it == sessions_.end()) return false;
-    s = std::move(it->second);
-    sessions_.erase(it);
-  }
-  ended(s, reason, why);
+void Session::set_log_level(mcp::LogLevel level) {
+  core::MutexLock l(&mu_);
+  log_level_ = level;
+}
+
+std::optional<mcp::LogLevel> Session::log_level() const {
+  core::MutexLock l(&mu_);
+  return log_level_;
+}
+
+void Session::subscribe(const std::string& uri, std::size_t seen) {
+  core::MutexLock l(&mu_);
+  subscriptions_[uri] = seen;
+}
+
+void Session::unsubscribe(const std::string& uri) {
+  core::MutexLock l(&mu_);
+  subscriptions_.erase(uri);
+}
+
+std::vector<std::pair<std::string, std::size_t>> Session::subscriptions() const {
+  core::MutexLock l(&mu_);
+  return {subscriptions_.begin(), subscriptions_.end()};
+}
+
+bool Session::saw(const std::string& uri, std::size_t now) {
+  core::MutexLock l(&mu_);
+  auto it = subscriptions_.find(uri);
+  if (it == subscriptions_.end() || it->second == now) return false;
+  it->second = now;
   return true;
 }
 
-std::size_t SessionTable::expire_idle() {
-  const auto cutoff = clock_.steady_now() - options_.idle_timeout;
-  std::vector<std::shared_ptr<Session>> expired;
-  {
-    core::MutexLock l(&mu_);
-    for (auto it = sessions_.begin(); it != sessions_.end();) {
-      if (it->second->idle_since(cutoff)) {
-        expired.push_back(std::move(it->second));
-        it = sessions_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-  for (const auto& s : expired) ended(s, sse::CloseReason::kTimeout, "expired");
-  return expired.size();
-}
-
-void SessionTable::close_all() {
-  std::unordered_map<std::string, std::shared_ptr<Session>> all;
-  {
-    core::MutexLock l(&mu_);
-    all.swap(sessions_);
-  }
-  for (const auto& [id, s] : all) ended(s, sse::CloseReason::kServerShutdown, "server_shutdown");
-}
-
-std::size_t SessionTable::size() const {
-  core::MutexLock l(&mu_);
-  return sessions_.size();
-}
-
-}  // namespace shopmcp::transport
+}  // namespace shopmcp::session

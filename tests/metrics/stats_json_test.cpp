@@ -1,15 +1,11 @@
-// GET /mcp/stats: the metrics as JSON, and open streams counted by route.
-#include "transport/stats.h"
+// The metrics as JSON, as GET /mcp/stats sends them.
+#include "metrics/stats_json.h"
 
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
-#include "transport/mcp_stack.h"
-
 namespace shopmcp::testing {
 
-TEST_SUITE("transport.stats") {
+TEST_SUITE("metrics.stats_json") {
   TEST_CASE("the JSON carries every metric, grouped as the page reads them") {
     metrics::Registry m;
     m.streams_open.add(2);
@@ -27,7 +23,7 @@ TEST_SUITE("transport.stats") {
     auto& h = m.tool_seconds.with({"get_orders"});
     for (int i = 0; i < 19; ++i) h.observe(0.004);
     h.observe(3.0);
-    auto d = transport::stats_json(m, 1767225600, 12.34);
+    auto d = metrics::stats_json(m, 1767225600, 12.34);
     CHECK(d["time"].GetInt64() == 1767225600);
     CHECK(d["uptime_seconds"].GetDouble() == doctest::Approx(12.3));
     CHECK(d["streams"]["open"].GetInt64() == 2);
@@ -45,24 +41,6 @@ TEST_SUITE("transport.stats") {
     CHECK(t["count"].GetInt64() == 20);
     CHECK(t["mean_ms"].GetDouble() == doctest::Approx((19 * 4.0 + 3000) / 20).epsilon(0.01));
     CHECK(t["p95_ms_at_most"].GetDouble() == doctest::Approx(5.0));
-  }
-
-  TEST_CASE("GET /mcp/stats counts a GET /mcp stream while it is open") {
-    McpStack s;
-    const std::string sid = s.initialize();
-    auto g = s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"accept", "text/event-stream"}});
-    REQUIRE(g.status == 200);
-    Counters c;
-    auto peer = take_stream(g, &c);
-    s.pump();
-    CHECK(s.metrics.streams_open_by_route.with({"GET /mcp"}).value() == 1);
-    auto open = transport::stats_json(s.metrics, 0, 0);
-    CHECK(open["streams"]["open_by_route"]["GET /mcp"].GetInt64() == 1);
-    ::close(peer->fd);
-    peer->fd = -1;
-    s.pump();
-    CHECK(s.metrics.streams_open_by_route.with({"GET /mcp"}).value() == 0);
-    CHECK(transport::stats_json(s.metrics, 0, 0)["streams"]["open_by_route"].ObjectEmpty());
   }
 }
 

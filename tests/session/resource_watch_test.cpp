@@ -1,6 +1,6 @@
 // ResourceWatcher: a change to a subscribed resource reaches the subscriber's GET stream as
 // notifications/resources/updated, once; subscribers without a stream are skipped.
-#include "transport/resource_watch.h"
+#include "session/resource_watch.h"
 
 #include <doctest/doctest.h>
 
@@ -42,16 +42,15 @@ std::string subscribe(McpStack& s, const std::string& sid) {
 
 }  // namespace
 
-TEST_SUITE("transport.resource_watch") {
+TEST_SUITE("session.resource_watch") {
   TEST_CASE("a changed subscription is announced on the GET stream, once") {
     Note note;
     McpStack s({}, {}, note_resource(note));
-    transport::ResourceWatcher watcher(*s.server, *s.sessions, std::chrono::milliseconds(0));
+    session::ResourceWatcher watcher(*s.server, *s.sessions, std::chrono::milliseconds(0));
     const std::string sid = s.initialize();
     auto g = s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"accept", "text/event-stream"}});
     REQUIRE(g.status == 200);
-    Counters c;
-    auto peer = take_stream(g, &c);
+    auto peer = take_stream(g);
     s.pump();
     CHECK(body_of(subscribe(s, sid))["result"].ObjectEmpty());
     CHECK(watcher.poll_once() == 0);
@@ -72,24 +71,26 @@ TEST_SUITE("transport.resource_watch") {
   TEST_CASE("a subscriber without a stream is skipped; a deleted session is forgotten") {
     Note note;
     McpStack s({}, {}, note_resource(note));
-    transport::ResourceWatcher watcher(*s.server, *s.sessions, std::chrono::milliseconds(0));
+    session::ResourceWatcher watcher(*s.server, *s.sessions, std::chrono::milliseconds(0));
     const std::string sid = s.initialize();
     subscribe(s, sid);
     note.set("second");
     CHECK(watcher.poll_once() == 0);
-    CHECK(s.server->subscription_count() == 1);
+    REQUIRE(s.sessions->peek(sid) != nullptr);
+    CHECK(s.sessions->peek(sid)->subscriptions().size() == 1);
     CHECK(s.send("DELETE", "/mcp", "", {{"mcp-session-id", sid}}).status == 204);
-    CHECK(s.server->subscription_count() == 0);
+    CHECK(s.sessions->client(sid) == nullptr);
+    note.set("third");
+    CHECK(watcher.poll_once() == 0);
   }
 
   TEST_CASE("the watcher thread polls on its own and stops promptly") {
     Note note;
     McpStack s({}, {}, note_resource(note));
-    transport::ResourceWatcher watcher(*s.server, *s.sessions, std::chrono::milliseconds(10));
+    session::ResourceWatcher watcher(*s.server, *s.sessions, std::chrono::milliseconds(10));
     const std::string sid = s.initialize();
     auto g = s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"accept", "text/event-stream"}});
-    Counters c;
-    auto peer = take_stream(g, &c);
+    auto peer = take_stream(g);
     s.pump();
     subscribe(s, sid);
     watcher.start();

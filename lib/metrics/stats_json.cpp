@@ -1,17 +1,17 @@
-#include "transport/stats.h"
+#include "metrics/stats_json.h"
 
 #include <cmath>
 
 #include "json/json.h"
 
-namespace shopmcp::transport {
+namespace shopmcp::metrics {
 namespace {
 
 using Allocator = rapidjson::Document::AllocatorType;
 
 // {label value: series value} of a one-label family.
 template <typename T>
-rapidjson::Value by_label(const metrics::Family<T>& f, Allocator& a) {
+rapidjson::Value by_label(const Family<T>& f, Allocator& a) {
   rapidjson::Value o(rapidjson::kObjectType);
   for (const auto& [values, series] : f.snapshot()) {
     o.AddMember(json::str(values.empty() ? "" : values[0], a), rapidjson::Value(series->value()), a);
@@ -28,7 +28,7 @@ rapidjson::Value& member(rapidjson::Value& obj, const std::string& key, Allocato
 
 }  // namespace
 
-rapidjson::Document stats_json(const metrics::Registry& m, std::int64_t unix_time,
+rapidjson::Document stats_json(const Registry& m, std::int64_t unix_time,
                                double uptime_seconds) {
   rapidjson::Document d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();
@@ -77,9 +77,9 @@ rapidjson::Document stats_json(const metrics::Registry& m, std::int64_t unix_tim
     t.AddMember("mean_ms", count > 0 ? std::round(h->sum() * 1e6 / static_cast<double>(count)) / 1e3 : 0.0, a);
     rapidjson::Value p95;  // null: above the largest bucket, or no calls
     const auto cum = h->cumulative();
-    for (std::size_t i = 0; i < metrics::Histogram::kBounds.size() && count > 0; ++i) {
+    for (std::size_t i = 0; i < Histogram::kBounds.size() && count > 0; ++i) {
       if (static_cast<double>(cum[i]) >= 0.95 * static_cast<double>(count)) {
-        p95.SetDouble(metrics::Histogram::kBounds[i] * 1000);
+        p95.SetDouble(Histogram::kBounds[i] * 1000);
         break;
       }
     }
@@ -89,4 +89,4 @@ rapidjson::Document stats_json(const metrics::Registry& m, std::int64_t unix_tim
   return d;
 }
 
-}  // namespace shopmcp::transport
+}  // namespace shopmcp::metrics

@@ -1,10 +1,11 @@
-// transport::Session and SessionTable: the MCP sessions of Streamable HTTP (/mcp) and the legacy
-// HTTP+SSE transport (/mcp/sse + /mcp/messages). A session knows its logical streams (a POST's
-// answer, a standalone GET stream, a legacy stream) and which hub connection carries each now; a
-// bounded log of the events it sent, which Last-Event-ID replays from; its calls in flight (for
-// cancellation); and the requests it sent the client and awaits.
-// Thread-safe. Lock order: SessionTable, then Session, then the StreamHub; the hub calls back
-// (on_close) holding none of its locks.
+// session::Session: everything about one client's MCP session (Streamable HTTP at /mcp, or the
+// legacy HTTP+SSE transport), with one owner. Its protocol state: version, the capabilities the
+// client declared, its log level and resource subscriptions (mcp::ClientState, what mcp::Server
+// reads). Its logical streams (a POST's answer, the standalone GET stream, a legacy stream) and
+// which hub connection carries each now; a bounded log of the events it sent, which Last-Event-ID
+// replays from; its calls in flight (for cancellation); the requests it sent the client and awaits.
+// Thread-safe. No lock is held while calling into the StreamHub: what must reach the hub is queued
+// under the lock and handed over, in order, after it is released (see deliver()).
 #pragma once
 
 #include <atomic>
@@ -16,26 +17,36 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <rapidjson/document.h>
 
 #include "core/clock.h"
 #include "core/mutex.h"
 #include "core/result.h"
-#include "mcp/server.h"
+#include "mcp/client_state.h"
 #include "metrics/metrics.h"
 #include "sse/stream_hub.h"
 
-namespace shopmcp::transport {
+namespace shopmcp::session {
+
+// The bounds a resume depends on, kept together: a Last-Event-ID resume replays up to every event
+// the session's log holds onto a fresh connection at once, so the hub's queue for one connection
+// must take all of them and still have room for the live frames behind them.
+struct ReplayBounds {
+  std::size_t logged_events = 512;    // per session, kept for Last-Event-ID
+  std::size_t logged_bytes = 4u << 20;  // per session
+  std::size_t live_frames = 256;      // queued behind a full replay before the stream overflows
+  // What sse::HubOptions::max_queued must be.
+  std::size_t hub_queue() const { return logged_events + live_frames; }
+};
 
 struct SessionOptions {
   std::size_t max_sessions = 10000;
   std::chrono::milliseconds idle_timeout{30 * 60 * 1000};
-  std::size_t max_logged_events = 512;          // per session, kept for Last-Event-ID
-  std::size_t max_logged_bytes = 4u << 20;      // per session
+  ReplayBounds replay;
   int retry_ms = 2000;                          // the retry: hint that primes every stream
   std::chrono::milliseconds client_request_timeout{60000};
   // Calls blocked on a client's answer at once; each holds a worker thread, so this stays below
@@ -45,7 +56,7 @@ struct SessionOptions {
 
 enum class SessionKind { kStreamable, kLegacy };
 
-class Session {
+class Session final : public mcp::ClientState {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
 
@@ -58,6 +69,19 @@ class Session {
   const std::string& id() const { return id_; }
   SessionKind kind() const { return kind_; }
   const std::string& protocol_version() const { return version_; }
+
+  // mcp::ClientState.
+  void set_declared(mcp::DeclaredCapabilities d) override;
+  mcp::DeclaredCapabilities declared() const override;
+  void set_log_level(mcp::LogLevel level) override;
+  std::optional<mcp::LogLevel> log_level() const override;
+  void subscribe(const std::string& uri, std::size_t seen) override;
+  void unsubscribe(const std::string& uri) override;
+  // The subscriptions and the fingerprint each last saw.
+  std::vector<std::pair<std::string, std::size_t>> subscriptions() const;
+  // Records that `uri` now has fingerprint `now`; true when it is still subscribed and differed
+  // from what the subscriber last saw (so it is told once per change).
+  bool saw(const std::string& uri, std::size_t now);
 
   // A new logical stream.
   std::uint64_t open_stream();
@@ -110,8 +134,6 @@ class Session {
   // requests fail. Idempotent.
   void close(sse::CloseReason reason);
 
-  std::size_t logged_events() const;
-
  private:
   struct Stream {
     std::string conn;         // the hub connection carrying it now; "" when none
@@ -124,6 +146,13 @@ class Session {
     std::string frame;
     bool last = false;
   };
+  // A call into the hub, queued under mu_ and made after it is released.
+  struct HubCall {
+    std::string conn;
+    std::string frame;
+    bool last = false;
+    std::optional<sse::CloseReason> close;  // set: close `conn` instead of queueing a frame
+  };
   struct Pending {
     bool done = false;
     bool is_error = false;
@@ -131,9 +160,14 @@ class Session {
     std::string error;
   };
 
-  std::string frame(const rapidjson::Value& message, std::uint64_t stream, std::uint64_t seq) const;
+  std::string frame(const std::string& message, std::uint64_t stream, std::uint64_t seq) const;
   void log_event(Logged e) REQUIRES(mu_);
   void prune_streams() REQUIRES(mu_);
+  void to_hub(std::string conn, std::string frame, bool last) REQUIRES(mu_);
+  void close_on_hub(std::string conn, sse::CloseReason reason) REQUIRES(mu_);
+  // Makes the queued hub calls, in the order they were queued, without holding mu_. One thread at
+  // a time delivers; a thread that finds another delivering leaves its calls to it.
+  void deliver() EXCLUDES(mu_);
 
   const std::string id_;
   const SessionKind kind_;
@@ -156,53 +190,11 @@ class Session {
   std::size_t log_bytes_ GUARDED_BY(mu_) = 0;
   std::unordered_map<std::string, std::shared_ptr<std::atomic<bool>>> calls_ GUARDED_BY(mu_);
   std::unordered_map<std::string, std::shared_ptr<Pending>> pending_ GUARDED_BY(mu_);
+  std::deque<HubCall> hub_calls_ GUARDED_BY(mu_);
+  bool delivering_ GUARDED_BY(mu_) = false;
+  mcp::DeclaredCapabilities declared_ GUARDED_BY(mu_);
+  std::optional<mcp::LogLevel> log_level_ GUARDED_BY(mu_);
+  std::map<std::string, std::size_t> subscriptions_ GUARDED_BY(mu_);  // uri -> fingerprint seen
 };
 
-class SessionTable {
- public:
-  SessionTable(SessionOptions options, sse::StreamHub& hub, const mcp::Server& server,
-               const core::Clock& clock, metrics::Registry& metrics);
-  ~SessionTable();  // stop()
-  SessionTable(const SessionTable&) = delete;
-  SessionTable& operator=(const SessionTable&) = delete;
-
-  // Starts the thread that ends idle sessions (production); tests call expire_idle() instead.
-  void start();
-  void stop();
-
-  // A new session with a fresh id (128 random bits, hex). At the cap, idle sessions are reclaimed
-  // first, then the least recently active one without streams or calls; fails with kUnavailable
-  // when every session is busy.
-  core::Result<std::shared_ptr<Session>> create(SessionKind kind, std::string version);
-  // The session, touched; nullptr when unknown, expired or deleted.
-  std::shared_ptr<Session> find(const std::string& id);
-  // The session without touching it (for the server's own messages, which are not activity).
-  std::shared_ptr<Session> peek(const std::string& id) const;
-  // Ends a session: `reason` closes its streams, `why` labels the metric. False when unknown.
-  bool remove(const std::string& id, sse::CloseReason reason, const char* why);
-  // Ends sessions idle for longer than the idle timeout; returns how many.
-  std::size_t expire_idle();
-  // Ends every session (shutdown): waiting calls return at once.
-  void close_all();
-
-  std::size_t size() const;
-  const SessionOptions& options() const { return options_; }
-
- private:
-  void run(std::stop_token stop);
-  void ended(const std::shared_ptr<Session>& s, sse::CloseReason reason, const char* why);
-
-  const SessionOptions options_;
-  sse::StreamHub& hub_;
-  const mcp::Server& server_;
-  const core::Clock& clock_;
-  metrics::Registry& metrics_;
-  std::atomic<int> waiting_calls_{0};
-
-  mutable core::Mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<Session>> sessions_ GUARDED_BY(mu_);
-  core::CondVar wake_;
-  std::jthread reaper_;  // last: stopped before the members above go
-};
-
-}  // namespace shopmcp::transport
+}  // namespace shopmcp::session

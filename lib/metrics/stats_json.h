@@ -8,7 +8,7 @@
 
 #include "metrics/metrics.h"
 
-namespace shopmcp::transport {
+namespace shopmcp::metrics {
 
 // {time, uptime_seconds,
 //  streams: {open, open_by_route: {route: n}, opened, closed: {reason: n}, rejected},
@@ -18,7 +18,7 @@ namespace shopmcp::transport {
 //  tools: {tool: {ok, error, count, mean_ms, p95_ms_at_most}}}
 // p95_ms_at_most is the upper bound of the latency bucket holding the 95th percentile (null above
 // the largest bound).
-rapidjson::Document stats_json(const metrics::Registry& m, std::int64_t unix_time,
+rapidjson::Document stats_json(const Registry& m, std::int64_t unix_time,
                                double uptime_seconds);
 
-}  // namespace shopmcp::transport
+}  // namespace shopmcp::metrics

@@ -1,24 +1,12 @@
-#include "transport/mcp_http.h"
+#include "transport/jsonrpc_http.h"
 
-#include "core/ids.h"
 #include "http/router.h"
 #include "json/json.h"
 #include "log/log.h"
 #include "mcp/server.h"
 #include "rpc/errors.h"
-#include "sse/frame.h"
 
 namespace shopmcp::transport {
-namespace {
-
-class McpStreamFormat final : public sse::Format {
- public:
-  std::string ping(const sse::StreamView&) const override { return sse::comment("keepalive"); }
-  std::string timeout(const sse::StreamView&) const override { return {}; }
-  std::string close(const sse::StreamView&, sse::CloseReason) const override { return {}; }
-};
-
-}  // namespace
 
 Accepts parse_accept(const std::optional<std::string>& accept) {
   if (!accept || accept->find_first_not_of(" \t") == std::string::npos) return {true, true};
@@ -41,18 +29,16 @@ Accepts parse_accept(const std::optional<std::string>& accept) {
   return a;
 }
 
-http::Response rpc_error(int status, int code, std::string_view message, const rapidjson::Value* id,
-                         const rapidjson::Value* data) {
-  rapidjson::Document d(rapidjson::kObjectType);
-  auto& a = d.GetAllocator();
-  d.AddMember("jsonrpc", "2.0", a);
-  d.AddMember("id", id ? rapidjson::Value(*id, a) : rapidjson::Value(), a);
-  rapidjson::Value e(rapidjson::kObjectType);
-  e.AddMember("code", code, a);
-  e.AddMember("message", json::str(message, a), a);
-  if (data) e.AddMember("data", rapidjson::Value(*data, a), a);
-  d.AddMember("error", e, a);
-  return http::json_response(status, d);
+http::Response json_answer(const rapidjson::Value& reply, const std::string& session_id) {
+  http::Response r = http::json_response(status_for(reply), reply);
+  if (!session_id.empty()) r.set_header("Mcp-Session-Id", session_id);
+  return r;
+}
+
+http::Response accepted() {
+  http::Response r;
+  r.status = 202;
+  return r;
 }
 
 http::Response unsupported_version(const std::string& requested) {
@@ -60,72 +46,14 @@ http::Response unsupported_version(const std::string& requested) {
   auto& a = data.GetAllocator();
   data.AddMember("supported", mcp::supported_versions(a), a);
   data.AddMember("requested", json::str(requested.substr(0, 100), a), a);
-  return rpc_error(400, rpc::kUnsupportedVersion,
+  return http::error_response(kRpc, 400, rpc::kUnsupportedVersion,
                    "Bad Request: unsupported MCP-Protocol-Version '" + requested.substr(0, 100) +
                        "'; supported: " + mcp::supported_versions_text(),
                    nullptr, &data);
 }
 
-http::Response sse_head(const std::string& session_id) {
-  http::Response r;
-  r.set_header("Content-Type", "text/event-stream");
-  r.set_header("Cache-Control", "no-cache, no-store");
-  r.set_header("X-Accel-Buffering", "no");
-  if (!session_id.empty()) r.set_header("Mcp-Session-Id", session_id);
-  return r;
-}
-
-std::shared_ptr<const sse::Format> mcp_stream_format() {
-  static const auto kFormat = std::make_shared<const McpStreamFormat>();
-  return kFormat;
-}
-
-std::string new_connection_id() { return "mcp_" + core::random_hex(12); }
-
-void hand_to_hub(http::Response& head, sse::StreamHub* hub, const std::string& conn,
-                 const char* route, std::function<void(sse::CloseReason)> on_close,
-                 std::function<void()> adopted) {
-  sse::StreamInit init;
-  init.connection_id = conn;
-  init.route = route;
-  init.format = mcp_stream_format();
-  init.frames = head.body.empty() ? 0 : 1;
-  init.bytes = static_cast<std::int64_t>(head.body.size());
-  init.on_close = std::move(on_close);
-  head.take_over = [hub, init = std::move(init),
-                    adopted = std::move(adopted)](std::unique_ptr<sse::Sink> sink) mutable {
-    hub->adopt(std::move(sink), std::move(init));
-    if (adopted) adopted();
-  };
-}
-
-void hand_to_session(http::Response& head, sse::StreamHub* hub, std::shared_ptr<Session> session,
-                     std::uint64_t stream, const char* route, std::uint64_t after_seq,
-                     std::function<void(sse::CloseReason)> on_close) {
-  const std::string conn = new_connection_id();
-  if (!on_close) {
-    std::weak_ptr<Session> weak = session;
-    on_close = [weak, stream, conn](sse::CloseReason) {
-      if (auto s = weak.lock()) s->detach(stream, conn);
-    };
-  }
-  hand_to_hub(head, hub, conn, route, std::move(on_close),
-              [session = std::move(session), stream, conn, after_seq] {
-                session->attach(stream, conn, after_seq);
-              });
-}
-
-rapidjson::Document notification(std::string_view method, rapidjson::Document params) {
-  rapidjson::Document msg(rapidjson::kObjectType);
-  auto& a = msg.GetAllocator();
-  msg.AddMember("jsonrpc", "2.0", a);
-  msg.AddMember("method", json::str(method, a), a);
-  msg.AddMember("params", rapidjson::Value(params, a), a);
-  return msg;
-}
-
 std::optional<rapidjson::Document> take_message(const rpc::Dispatcher& dispatcher,
-                                                Session& session, const rapidjson::Value& msg,
+                                                session::Session& session, const rapidjson::Value& msg,
                                                 rpc::CallContext& ctx) {
   const MessageKind kind = classify(msg);
   if (kind == MessageKind::kResponse) {
@@ -146,7 +74,7 @@ std::optional<rapidjson::Document> take_message(const rpc::Dispatcher& dispatche
   return dispatcher.handle(msg, ctx);
 }
 
-RunningCall::RunningCall(Session& session, const rapidjson::Value& id)
+RunningCall::RunningCall(session::Session& session, const rapidjson::Value& id)
     : session_(session), id_(id_text(id)), cancelled_(session.begin_call(id_)) {}
 
 RunningCall::~RunningCall() { session_.end_call(id_); }
