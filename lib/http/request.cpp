@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <algorithm>
+
 #include "core/text.h"
 
 namespace shopmcp::http {
@@ -69,14 +71,8 @@ const char* reason_phrase(int status) {
 
 std::string header_name_from_cgi(std::string_view cgi) {
   if (cgi.rfind("HTTP_", 0) == 0) cgi.remove_prefix(5);
-  std::string out(cgi);
-  for (char& c : out) {
-    if (c == '_') {
-      c = '-';
-    } else if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
+  std::string out = core::ascii_lower(cgi);
+  std::replace(out.begin(), out.end(), '_', '-');
   return out;
 }
 
