@@ -26,7 +26,6 @@ class Counter {
 class Gauge {
  public:
   void add(std::int64_t n) { v_.fetch_add(n, std::memory_order_relaxed); }
-  void set(std::int64_t n) { v_.store(n, std::memory_order_relaxed); }
   std::int64_t value() const { return v_.load(std::memory_order_relaxed); }
 
  private:
