@@ -1,20 +1,14 @@
 #include "http/guard.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "core/text.h"
 #include "http/errors.h"
-#include "json/json.h"
 #include "http/router.h"
+#include "json/json.h"
 
 namespace shopmcp::http {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // "name:port" / "[v6]:port" / "name" -> the name part (brackets kept for IPv6).
 std::string host_name(const std::string& host) {
@@ -44,12 +38,12 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
 }  // namespace
 
 Guard::Guard(GuardOptions options) : options_(std::move(options)) {
-  for (auto& h : options_.allowed_hosts) h = lower(h);
-  for (auto& o : options_.allowed_origins) o = lower(o);
+  for (auto& h : options_.allowed_hosts) h = core::ascii_lower(h);
+  for (auto& o : options_.allowed_origins) o = core::ascii_lower(o);
 }
 
 bool Guard::host_allowed(const std::string& raw) const {
-  const std::string host = lower(raw);
+  const std::string host = core::ascii_lower(raw);
   if (is_loopback_name(host_name(host))) return true;
   for (const auto& allowed : options_.allowed_hosts) {
     if (allowed == "*" || allowed == host) return true;
@@ -60,7 +54,7 @@ bool Guard::host_allowed(const std::string& raw) const {
 }
 
 bool Guard::origin_allowed(const std::string& raw) const {
-  const std::string origin = lower(raw);
+  const std::string origin = core::ascii_lower(raw);
   for (const auto& allowed : options_.allowed_origins) {
     if (allowed == "*" || allowed == origin) return true;
   }
@@ -73,7 +67,7 @@ bool Guard::origin_allowed(const std::string& raw) const {
 
 bool Guard::token_ok(const std::optional<std::string>& authorization) const {
   if (!authorization || authorization->size() < 7) return false;
-  if (lower(authorization->substr(0, 7)) != "bearer ") return false;
+  if (core::ascii_lower(authorization->substr(0, 7)) != "bearer ") return false;
   std::string given = authorization->substr(7);
   given.erase(0, given.find_first_not_of(' '));
   return constant_time_equal(given, options_.auth_token);

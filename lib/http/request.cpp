@@ -2,6 +2,10 @@
 
 #include <strings.h>
 
+#include <algorithm>
+
+#include "core/text.h"
+
 namespace shopmcp::http {
 
 std::optional<std::string> Request::header(std::string_view name) const {
@@ -67,37 +71,14 @@ const char* reason_phrase(int status) {
 
 std::string header_name_from_cgi(std::string_view cgi) {
   if (cgi.rfind("HTTP_", 0) == 0) cgi.remove_prefix(5);
-  std::string out(cgi);
-  for (char& c : out) {
-    if (c == '_') {
-      c = '-';
-    } else if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
+  std::string out = core::ascii_lower(cgi);
+  std::replace(out.begin(), out.end(), '_', '-');
   return out;
 }
 
+// Lenient: a '%' without two hex digits after it stays as it is.
 std::string url_decode(std::string_view s, bool plus_is_space) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
-      i += 2;
-    } else if (s[i] == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
+  return core::percent_decode_lenient(s, plus_is_space);
 }
 
 }  // namespace shopmcp::http

@@ -72,12 +72,4 @@ core::Result<std::optional<std::int64_t>> get_int(const rapidjson::Value& obj, c
   return std::optional<std::int64_t>(it->value.GetInt64());
 }
 
-core::Result<std::optional<double>> get_number(const rapidjson::Value& obj, const char* key) {
-  if (!obj.IsObject()) return std::optional<double>();
-  auto it = obj.FindMember(key);
-  if (it == obj.MemberEnd()) return std::optional<double>();
-  if (!it->value.IsNumber()) return wrong_type(key, "a number", it->value);
-  return std::optional<double>(it->value.GetDouble());
-}
-
 }  // namespace shopmcp::json

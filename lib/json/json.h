@@ -26,7 +26,6 @@ std::string to_pretty_string(const rapidjson::Value& v);
 // type → an error naming the key and the expected type.
 core::Result<std::optional<std::string>> get_string(const rapidjson::Value& obj, const char* key);
 core::Result<std::optional<std::int64_t>> get_int(const rapidjson::Value& obj, const char* key);
-core::Result<std::optional<double>> get_number(const rapidjson::Value& obj, const char* key);
 
 // A JSON type name as a person would say it: "object", "array", "string", "number", ...
 const char* type_name(const rapidjson::Value& v);

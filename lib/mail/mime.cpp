@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "core/check.h"
+#include "core/text.h"
 
 namespace shopmcp::mail {
 namespace {
@@ -96,7 +97,7 @@ std::string attachment_part(const Attachment& a, const std::string& boundary) {
            "\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment" +
            rfc2231_param("filename", a.filename) + "\r\n";
   }
-  out += "\r\n" + base64(a.data, kLineMax);
+  out += "\r\n" + core::base64_encode(a.data, kLineMax);
   return out;
 }
 
@@ -154,48 +155,11 @@ std::string encode_header_text(std::string_view s, std::size_t used) {
     if (whole > 0) n = whole;
     if (!out.empty()) out += "\r\n ";
     out += kOpen;
-    out += base64(s.substr(pos, n), 0);
+    out += core::base64_encode(s.substr(pos, n), 0);
     out += "?=";
     pos += n;
     budget = kLineMax - 1;  // later lines start with the folding space
   }
-  return out;
-}
-
-std::string base64(std::string_view in, std::size_t line_length) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  const std::size_t chars = (in.size() + 2) / 3 * 4;
-  out.reserve(chars + (line_length ? (chars / line_length + 1) * 2 : 0));
-  std::size_t on_line = 0;
-  auto put = [&](char c) {
-    out += c;
-    if (line_length != 0 && ++on_line == line_length) {
-      out += "\r\n";
-      on_line = 0;
-    }
-  };
-  std::size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    const std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << 16 |
-                            static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8 |
-                            static_cast<unsigned char>(in[i + 2]);
-    put(kAlphabet[v >> 18]);
-    put(kAlphabet[(v >> 12) & 63]);
-    put(kAlphabet[(v >> 6) & 63]);
-    put(kAlphabet[v & 63]);
-  }
-  if (i < in.size()) {
-    std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << 16;
-    if (i + 1 < in.size())
-      v |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8;
-    put(kAlphabet[v >> 18]);
-    put(kAlphabet[(v >> 12) & 63]);
-    put(i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=');
-    put('=');
-  }
-  if (line_length != 0 && on_line != 0) out += "\r\n";
   return out;
 }
 
@@ -244,7 +208,8 @@ core::Result<std::string> render(const Message& m, const Stamp& stamp) {
   out += "Content-Type: multipart/mixed;\r\n boundary=\"" + boundary + "\"\r\n";
   out += "\r\nThis is a multi-part message in MIME format.\r\n";
   out += "--" + boundary + "\r\nContent-Type: text/plain; charset=UTF-8\r\n" +
-         "Content-Transfer-Encoding: base64\r\n\r\n" + base64(crlf_lines(m.text), kLineMax);
+         "Content-Transfer-Encoding: base64\r\n\r\n" +
+         core::base64_encode(crlf_lines(m.text), kLineMax);
   for (const Attachment& a : m.attachments) out += attachment_part(a, boundary);
   out += "--" + boundary + "--\r\n";
   return out;

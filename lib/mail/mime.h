@@ -43,10 +43,6 @@ bool valid_address(std::string_view address);
 // line ("Subject: " is 9).
 std::string encode_header_text(std::string_view utf8, std::size_t used);
 
-// Base64 (RFC 4648 alphabet, padded) with "\r\n" after every `line_length` characters and at the
-// end; line_length 0 = one line without a line break.
-std::string base64(std::string_view bytes, std::size_t line_length = 76);
-
 // RFC 5322 date-time in UTC: "Thu, 01 Jan 2026 00:00:00 +0000".
 std::string rfc5322_date(std::int64_t unix_seconds);
 

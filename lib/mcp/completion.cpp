@@ -1,20 +1,11 @@
 #include "mcp/completion.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "core/text.h"
 #include "json/json.h"
 
 namespace shopmcp::mcp {
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
 
 rapidjson::Document completion_result(std::vector<std::string> values) {
   const bool more = values.size() > kMaxCompletions;
@@ -33,10 +24,10 @@ rapidjson::Document completion_result(std::vector<std::string> values) {
 
 std::vector<std::string> filter_candidates(const std::vector<std::string>& all,
                                            std::string_view value) {
-  const std::string needle = lower(value);
+  const std::string needle = core::ascii_lower(value);
   std::vector<std::string> starts, contains;
   for (const std::string& c : all) {
-    const std::string l = lower(c);
+    const std::string l = core::ascii_lower(c);
     const auto pos = l.find(needle);
     if (pos == 0) {
       starts.push_back(c);

@@ -3,35 +3,11 @@
 #include <cctype>
 
 #include "core/check.h"
+#include "core/text.h"
 #include "json/json.h"
 
 namespace shopmcp::mcp {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; nullopt when a '%' is not followed by two hex digits.
-std::optional<std::string> percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    const int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
-}
 
 void add_descriptive(rapidjson::Value& o, const std::string& name, const std::string& title,
                      const std::string& description, const std::string& mime_type, Allocator& a) {
@@ -94,7 +70,7 @@ std::optional<Arguments> UriTemplate::match(std::string_view uri) const {
     }
     const std::string_view raw = uri.substr(pos, end - pos);
     if (raw.empty() || raw.find_first_of("/?#") != std::string_view::npos) return std::nullopt;
-    auto value = percent_decode(raw);
+    auto value = core::percent_decode(raw, false);
     if (!value) return std::nullopt;
     vars[p.text] = std::move(*value);
     pos = end;

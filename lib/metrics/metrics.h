@@ -26,7 +26,6 @@ class Counter {
 class Gauge {
  public:
   void add(std::int64_t n) { v_.fetch_add(n, std::memory_order_relaxed); }
-  void set(std::int64_t n) { v_.store(n, std::memory_order_relaxed); }
   std::int64_t value() const { return v_.load(std::memory_order_relaxed); }
 
  private:
@@ -39,14 +38,16 @@ class Histogram {
   static constexpr std::array<double, 10> kBounds = {0.005, 0.01, 0.025, 0.05, 0.1,
                                                      0.25,  0.5,  1,     2.5,  10};
   void observe(double seconds);
-  // Cumulative count per bound, then +Inf; sum in microseconds.
+  // Cumulative count per bound, then +Inf.
   std::array<std::int64_t, kBounds.size() + 1> cumulative() const;
+  // The sum of the observations in seconds (as rendered in _sum); kept as whole microseconds, so
+  // each observation counts truncated to the microsecond.
   double sum() const { return static_cast<double>(sum_us_.load()) / 1e6; }
   std::int64_t count() const { return count_.load(); }
 
  private:
   std::array<std::atomic<std::int64_t>, kBounds.size() + 1> buckets_{};
-  std::atomic<std::int64_t> sum_us_{0};
+  std::atomic<std::int64_t> sum_us_{0};  // microseconds: an integer, for an atomic add
   std::atomic<std::int64_t> count_{0};
 };
 

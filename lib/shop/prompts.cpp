@@ -1,5 +1,7 @@
 // The shop's prompts: each gathers the figures it is about with the shop's own tools and hands
 // them to the model with the task.
+#include "shop/prompts.h"
+
 #include <cerrno>
 #include <cstdlib>
 
@@ -7,7 +9,7 @@
 #include "log/log.h"
 #include "mcp/content.h"
 #include "shop/args.h"
-#include "shop/catalog.h"
+#include "shop/resources.h"
 
 namespace shopmcp::shop {
 namespace {

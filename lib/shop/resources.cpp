@@ -1,10 +1,11 @@
 // The shop's resources and completers.
+#include "shop/resources.h"
+
 #include <cerrno>
 #include <cstdlib>
 
 #include "json/json.h"
 #include "log/log.h"
-#include "shop/catalog.h"
 #include "shop/rows.h"
 
 namespace shopmcp::shop {

@@ -8,7 +8,6 @@
 #include "mail/test_util.h"
 
 using shopmcp::mail::Attachment;
-using shopmcp::mail::base64;
 using shopmcp::mail::encode_header_text;
 using shopmcp::mail::Message;
 using shopmcp::mail::render;
@@ -86,31 +85,6 @@ Message sample() {
 }  // namespace
 
 TEST_SUITE("mail.mime") {
-  TEST_CASE("base64 matches the RFC 4648 test vectors") {
-    CHECK(base64("", 0) == "");
-    CHECK(base64("f", 0) == "Zg==");
-    CHECK(base64("fo", 0) == "Zm8=");
-    CHECK(base64("foo", 0) == "Zm9v");
-    CHECK(base64("foob", 0) == "Zm9vYg==");
-    CHECK(base64("fooba", 0) == "Zm9vYmE=");
-    CHECK(base64("foobar", 0) == "Zm9vYmFy");
-  }
-
-  TEST_CASE("base64 body lines are 76 characters, each ended by CRLF, and decode back") {
-    std::string data;
-    for (int i = 0; i < 1000; ++i) data += static_cast<char>((i * 37 + 11) & 0xFF);
-    const std::string b = base64(data);
-    REQUIRE(b.size() >= 2);
-    CHECK(b.substr(b.size() - 2) == "\r\n");
-    const auto lines = split(b.substr(0, b.size() - 2), "\r\n");
-    REQUIRE(lines.size() == (1336 + 75) / 76);
-    for (std::size_t i = 0; i + 1 < lines.size(); ++i) CHECK(lines[i].size() == 76);
-    CHECK(lines.back().size() == 1336 % 76);
-    CHECK(b.find('\n') == b.find("\r\n") + 1);
-    CHECK(unbase64(b) == data);
-    CHECK(base64(std::string(57, 'x')) == base64(std::string(57, 'x'), 0) + "\r\n");
-  }
-
   TEST_CASE("a short ASCII subject stays as it is; =? or non-ASCII text is encoded") {
     CHECK(encode_header_text("Orders export (3 records)", 9) == "Orders export (3 records)");
     CHECK(encode_header_text("a =?x?= trick", 9).rfind("=?UTF-8?B?", 0) == 0);

@@ -7,8 +7,9 @@
 #include "json/json.h"
 #include "mcp/server.h"
 #include "rpc/dispatcher.h"
-#include "shop/catalog.h"
 #include "shop/fixture.h"
+#include "shop/prompts.h"
+#include "shop/resources.h"
 
 using shopmcp::testing::Shop;
 namespace mcp = shopmcp::mcp;
