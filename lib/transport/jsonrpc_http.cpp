@@ -1,5 +1,6 @@
 #include "transport/jsonrpc_http.h"
 
+#include "core/text.h"
 #include "http/router.h"
 #include "json/json.h"
 #include "log/log.h"
@@ -19,7 +20,7 @@ Accepts parse_accept(const std::optional<std::string>& accept) {
     const auto b = item.find_first_not_of(" \t");
     const auto e = item.find_last_not_of(" \t");
     item = b == std::string::npos ? "" : item.substr(b, e - b + 1);
-    for (auto& c : item) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    item = core::ascii_lower(item);
     if (item == "*/*") a.json = a.sse = true;
     if (item == "application/json" || item == "application/*") a.json = true;
     if (item == "text/event-stream" || item == "text/*") a.sse = true;

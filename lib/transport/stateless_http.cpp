@@ -1,5 +1,6 @@
 #include "transport/stateless_http.h"
 
+#include "core/text.h"
 #include "json/json.h"
 #include "rpc/errors.h"
 #include "sse/frame.h"
@@ -73,22 +74,8 @@ std::optional<std::string> header_value(const std::string& v) {
       v.compare(v.size() - post.size(), post.size(), post) != 0) {
     return v;
   }
-  static const std::string kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int bits = 0, buffer = 0;
-  for (char c : v.substr(pre.size(), v.size() - pre.size() - post.size())) {
-    if (c == '=') break;
-    const auto pos = kAlphabet.find(c);
-    if (pos == std::string::npos) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<int>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
-    }
-  }
-  return out;
+  return core::base64_decode(
+      std::string_view(v).substr(pre.size(), v.size() - pre.size() - post.size()));
 }
 
 std::optional<http::Response> check_stateless_headers(const http::Request& req, const Value& msg) {

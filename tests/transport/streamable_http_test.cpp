@@ -332,6 +332,11 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(s.send("POST", "/mcp", call, ch).status == 200);
     ch["mcp-name"] = "=?base64?Z2V0X3Byb2R1Y3Rz?=";  // "get_products"
     CHECK(s.send("POST", "/mcp", call, ch).status == 200);
+    ch["mcp-name"] = "=?base64?Z2V0X3Byb2R1Y3Rz?junk?=";
+    auto bad64 = s.send("POST", "/mcp", call, ch);
+    CHECK(bad64.status == 400);
+    CHECK(body_of(bad64.body)["error"]["code"].GetInt() == -32020);
+    CHECK(str(body_of(bad64.body)["error"]["message"]).find("not valid base64") != std::string::npos);
 
     auto unknown = s.send("POST", "/mcp", R"({"jsonrpc":"2.0","id":3,"method":"x/y"})", {{"mcp-protocol-version", "2026-07-28"}, {"mcp-method", "x/y"}});
     CHECK(unknown.status == 404);
