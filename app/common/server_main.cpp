@@ -85,9 +85,9 @@ int run(const config::Config& cfg, const Program& program) {
     spdlog::critical("cannot open the database: {}", db.error().message);
     return 1;
   }
-  spdlog::info("database ready: path={} ms={}", cfg.db,
-               std::chrono::duration_cast<std::chrono::milliseconds>(clock.steady_now() - t0)
-                   .count());
+  spdlog::info(
+      "database ready: path={} ms={}", cfg.db,
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock.steady_now() - t0).count());
   if (cfg.init_only) return 0;
 
   metrics::Registry metrics;
@@ -149,7 +149,7 @@ int run(const config::Config& cfg, const Program& program) {
   const http::Guard guard(guard_options);
   router.set_admission([&guard](const http::Request& req) { return guard.check(req); });
 
-  transport::Services services{&server, &dispatcher, &clock,    clock.steady_now(),
+  transport::Services services{&server, &dispatcher, &clock,   clock.steady_now(),
                                &hub,    &metrics,    &sessions};
   transport::add_rest_routes(router, services);
   transport::add_streamable_http_routes(router, services);
@@ -179,9 +179,9 @@ int run(const config::Config& cfg, const Program& program) {
   sessions.close_all();  // calls waiting on a client return at once
   hub.shutdown(std::chrono::milliseconds(1500));
   pool.join();
-  spdlog::info("drained in {} ms",
-               std::chrono::duration_cast<std::chrono::milliseconds>(clock.steady_now() - drain_start)
-                   .count());
+  spdlog::info("drained in {} ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       clock.steady_now() - drain_start)
+                                       .count());
   if (cfg.listen_explicit && cfg.listen.rfind("unix:", 0) == 0) unlink(cfg.listen.c_str() + 5);
   spdlog::info("stopped after {} requests", pool.requests_served());
   return 0;

@@ -26,21 +26,23 @@ core::Result<rapidjson::Document> messages(
 }  // namespace
 
 void add_fixture_resources(mcp::ResourceRegistry& resources) {
-  resources.add(mcp::Resource{
-      "test://static-text", "static-text", "Static text", "A fixed text resource", "text/plain",
-      [] {
-        return one(ResourceContents::of_text("test://static-text", "text/plain",
-                                             "This is the content of the static text resource."));
-      }});
-  resources.add(mcp::Resource{
-      "test://static-binary", "static-binary", "Static binary", "A fixed PNG image", "image/png",
-      [] { return one(ResourceContents::of_blob("test://static-binary", "image/png", kRedPixelPng)); }});
-  resources.add(mcp::Resource{
-      "test://watched-resource", "watched-resource", "Watched resource",
-      "A resource clients may subscribe to", "text/plain", [] {
-        return one(ResourceContents::of_text("test://watched-resource", "text/plain",
-                                             "This resource can be watched for updates."));
-      }});
+  resources.add(mcp::Resource{"test://static-text", "static-text", "Static text",
+                              "A fixed text resource", "text/plain", [] {
+                                return one(ResourceContents::of_text(
+                                    "test://static-text", "text/plain",
+                                    "This is the content of the static text resource."));
+                              }});
+  resources.add(mcp::Resource{"test://static-binary", "static-binary", "Static binary",
+                              "A fixed PNG image", "image/png", [] {
+                                return one(ResourceContents::of_blob("test://static-binary",
+                                                                     "image/png", kRedPixelPng));
+                              }});
+  resources.add(mcp::Resource{"test://watched-resource", "watched-resource", "Watched resource",
+                              "A resource clients may subscribe to", "text/plain", [] {
+                                return one(ResourceContents::of_text(
+                                    "test://watched-resource", "text/plain",
+                                    "This resource can be watched for updates."));
+                              }});
   mcp::ResourceTemplate t;
   t.uri_template = "test://template/{id}/data";
   t.name = "template-data";
@@ -63,17 +65,18 @@ void add_fixture_resources(mcp::ResourceRegistry& resources) {
 }
 
 void add_fixture_prompts(mcp::PromptRegistry& prompts) {
-  prompts.add(mcp::Prompt{"test_simple_prompt", "Simple prompt", "A prompt without arguments", {},
-                          [](const Arguments&) {
-                            return messages([](rapidjson::Value& m, mcp::Allocator& a) {
-                              m.PushBack(mcp::prompt_message(
-                                             "user",
-                                             mcp::text_content(
-                                                 "This is a simple prompt for testing.", a),
-                                             a),
-                                         a);
-                            });
-                          }});
+  prompts.add(mcp::Prompt{
+      "test_simple_prompt",
+      "Simple prompt",
+      "A prompt without arguments",
+      {},
+      [](const Arguments&) {
+        return messages([](rapidjson::Value& m, mcp::Allocator& a) {
+          m.PushBack(mcp::prompt_message(
+                         "user", mcp::text_content("This is a simple prompt for testing.", a), a),
+                     a);
+        });
+      }});
   prompts.add(mcp::Prompt{
       "test_prompt_with_arguments",
       "Prompt with arguments",
@@ -84,8 +87,8 @@ void add_fixture_prompts(mcp::PromptRegistry& prompts) {
         }},
        {"arg2", "", "Second test argument", true, {}}},
       [](const Arguments& args) {
-        const std::string text = "Prompt with arguments: arg1='" + args.at("arg1") + "', arg2='" +
-                                 args.at("arg2") + "'";
+        const std::string text =
+            "Prompt with arguments: arg1='" + args.at("arg1") + "', arg2='" + args.at("arg2") + "'";
         return messages([&](rapidjson::Value& m, mcp::Allocator& a) {
           m.PushBack(mcp::prompt_message("user", mcp::text_content(text, a), a), a);
         });
@@ -106,21 +109,24 @@ void add_fixture_prompts(mcp::PromptRegistry& prompts) {
                              a),
                          a),
                      a);
-          m.PushBack(mcp::prompt_message(
-                         "user", mcp::text_content("Please process the embedded resource above.", a),
-                         a),
-                     a);
+          m.PushBack(
+              mcp::prompt_message(
+                  "user", mcp::text_content("Please process the embedded resource above.", a), a),
+              a);
         });
       }});
   prompts.add(mcp::Prompt{
-      "test_prompt_with_image", "Prompt with an image", "A prompt that carries an image", {},
+      "test_prompt_with_image",
+      "Prompt with an image",
+      "A prompt that carries an image",
+      {},
       [](const Arguments&) {
         return messages([](rapidjson::Value& m, mcp::Allocator& a) {
-          m.PushBack(mcp::prompt_message("user", mcp::image_content(kRedPixelPng, "image/png", a), a),
-                     a);
           m.PushBack(
-              mcp::prompt_message("user", mcp::text_content("Please analyze the image above.", a), a),
-              a);
+              mcp::prompt_message("user", mcp::image_content(kRedPixelPng, "image/png", a), a), a);
+          m.PushBack(mcp::prompt_message(
+                         "user", mcp::text_content("Please analyze the image above.", a), a),
+                     a);
         });
       }});
 }

@@ -73,8 +73,8 @@ void add_fixture_tools(mcp::ToolRegistry& tools) {
       });
   add(tools, "test_tool_with_logging", "Sends three log messages while it runs", kNoArgs,
       [](const rapidjson::Value&, ToolContext& ctx) {
-        for (const char* m : {"Tool execution started", "Tool processing data",
-                              "Tool execution completed"}) {
+        for (const char* m :
+             {"Tool execution started", "Tool processing data", "Tool execution completed"}) {
           rapidjson::Document d;
           d.SetString(m, d.GetAllocator());
           ctx.log(mcp::LogLevel::kInfo, "test_tool_with_logging", d);
@@ -133,8 +133,8 @@ void add_fixture_tools(mcp::ToolRegistry& tools) {
                            "status":{"type":"string","enum":["active","inactive","pending"],"default":"active"},
                            "verified":{"type":"boolean","default":true}}})");
       });
-  add(tools, "test_elicitation_sep1330_enums", "Elicitation with every kind of enum field",
-      kNoArgs, [](const rapidjson::Value&, ToolContext& ctx) {
+  add(tools, "test_elicitation_sep1330_enums", "Elicitation with every kind of enum field", kNoArgs,
+      [](const rapidjson::Value&, ToolContext& ctx) {
         return elicit(ctx, "Please choose",
                       R"({"type":"object","properties":{
                            "untitledSingle":{"type":"string","enum":["a","b","c"]},
@@ -165,10 +165,10 @@ void add_fixture_tools(mcp::ToolRegistry& tools) {
   add(tools, "test_embedded_resource", "Returns an embedded text resource", kNoArgs,
       [](const rapidjson::Value&, ToolContext&) {
         return blocks([](rapidjson::Value& c, mcp::Allocator& a) {
-          c.PushBack(mcp::embedded_resource(mcp::ResourceContents::of_text(
-                                                "test://embedded-resource", "text/plain",
-                                                "This is an embedded resource content."),
-                                            a),
+          c.PushBack(mcp::embedded_resource(
+                         mcp::ResourceContents::of_text("test://embedded-resource", "text/plain",
+                                                        "This is an embedded resource content."),
+                         a),
                      a);
         });
       });
@@ -178,8 +178,7 @@ void add_fixture_tools(mcp::ToolRegistry& tools) {
           c.PushBack(mcp::text_content("Multiple content types test:", a), a);
           c.PushBack(mcp::image_content(kRedPixelPng, "image/png", a), a);
           c.PushBack(mcp::embedded_resource(mcp::ResourceContents::of_text(
-                                                "test://mixed-content-resource",
-                                                "application/json",
+                                                "test://mixed-content-resource", "application/json",
                                                 R"({"test":"data","value":123})"),
                                             a),
                      a);

@@ -105,8 +105,10 @@ Result<void> check_listen(const std::string& s) {
   }
   auto port = parse_int(s.substr(colon + 1), 1, 65535, "a port");
   if (!port) {
-    return core::invalid_argument("must be unix:/absolute/path or HOST:PORT with a port from 1 to "
-                                  "65535 (got '" + s + "')");
+    return core::invalid_argument(
+        "must be unix:/absolute/path or HOST:PORT with a port from 1 to "
+        "65535 (got '" +
+        s + "')");
   }
   return {};
 }
@@ -125,8 +127,9 @@ Result<void> check_smtp_url(const std::string& s) {
   const std::string rest = scheme_end == std::string::npos ? s : s.substr(scheme_end + 3);
   const std::string authority = rest.substr(0, rest.find('/'));
   if (authority.find('@') != std::string::npos) {
-    return core::invalid_argument("must not hold credentials; use --smtp-user and "
-                                  "--smtp-password-file");
+    return core::invalid_argument(
+        "must not hold credentials; use --smtp-user and "
+        "--smtp-password-file");
   }
   const std::string scheme = s.substr(0, scheme_end == std::string::npos ? 0 : scheme_end);
   if ((scheme != "smtp" && scheme != "smtps") || authority.empty() || authority[0] == ':' ||
@@ -193,8 +196,7 @@ const std::vector<Option>& options() {
        }},
       {"body-limit", "SHOP_MCP_BODY_LIMIT", "BYTES",
        "largest request body accepted; larger ones get 413 (keep nginx client_max_body_size equal)",
-       show(&Config::body_limit),
-       int_setter(&Config::body_limit, 1024, 64 << 20, "a byte count")},
+       show(&Config::body_limit), int_setter(&Config::body_limit, 1024, 64 << 20, "a byte count")},
       {"ping-interval", "SHOP_MCP_PING_INTERVAL", "SECONDS", "keepalive interval on SSE streams",
        show(&Config::ping_interval), int_setter(&Config::ping_interval, 1, 3600, "seconds")},
       {"max-connection-time", "SHOP_MCP_MAX_CONNECTION_TIME", "SECONDS",
@@ -299,14 +301,11 @@ const std::vector<Option>& options() {
        "longest wait for the mail server to connect and greet", show(&Config::smtp_connect_timeout),
        int_setter(&Config::smtp_connect_timeout, 1, 600, "seconds")},
       {"seed-orders", "SHOP_MCP_SEED_ORDERS", "N", "orders generated when the database is new",
-       show(&Config::seed_orders),
-       int_setter(&Config::seed_orders, 0, 100'000'000, "an integer")},
+       show(&Config::seed_orders), int_setter(&Config::seed_orders, 0, 100'000'000, "an integer")},
       {"seed-value", "SHOP_MCP_SEED_VALUE", "N",
        "random seed of the generated orders (same seed, same orders)", show(&Config::seed_value),
-       int_setter(&Config::seed_value, 0, std::numeric_limits<std::int64_t>::max(),
-                  "an integer")},
-      {"init-only", nullptr, nullptr, "create, migrate and seed the database, then exit",
-       nullptr,
+       int_setter(&Config::seed_value, 0, std::numeric_limits<std::int64_t>::max(), "an integer")},
+      {"init-only", nullptr, nullptr, "create, migrate and seed the database, then exit", nullptr,
        [](Config& c, const std::string&) -> Result<void> {
          c.init_only = true;
          return {};
@@ -356,7 +355,8 @@ Result<Config> parse(const std::vector<std::string>& args, EnvLookup env) {
     for (const Option& o : options()) {
       if (name == o.flag && o.help != nullptr) opt = &o;  // help-less options are env-only
     }
-    if (opt == nullptr) return core::invalid_argument("--" + name + ": unknown option (see --help)");
+    if (opt == nullptr)
+      return core::invalid_argument("--" + name + ": unknown option (see --help)");
     if (opt->meta == nullptr) {
       if (has_value) return core::invalid_argument("--" + name + ": takes no value");
     } else if (!has_value) {

@@ -17,32 +17,32 @@ struct Config {
   bool listen_explicit = false;
   int threads = 8;
   std::string db = "shop.db";
-  std::string log_level = "info";   // trace debug info warn error critical off
-  std::string log_format = "text";  // text | json
+  std::string log_level = "info";     // trace debug info warn error critical off
+  std::string log_format = "text";    // text | json
   std::int64_t body_limit = 1 << 20;  // bytes
   int ping_interval = 15;             // seconds
   int max_connection_time = 3600;     // seconds
   int max_consecutive_failures = 3;
-  int max_streams = 10000;            // open SSE streams; beyond it 503 + Retry-After
-  int session_idle_timeout = 1800;    // seconds a session without streams or requests lives
-  int max_sessions = 10000;           // MCP sessions at most; beyond it initialize gets 503
-  int client_request_timeout = 60;    // seconds a tool waits for the client (sampling, ...)
-  int resource_poll_interval = 2;     // seconds between checks of subscribed resources; 0 = off
+  int max_streams = 10000;          // open SSE streams; beyond it 503 + Retry-After
+  int session_idle_timeout = 1800;  // seconds a session without streams or requests lives
+  int max_sessions = 10000;         // MCP sessions at most; beyond it initialize gets 503
+  int client_request_timeout = 60;  // seconds a tool waits for the client (sampling, ...)
+  int resource_poll_interval = 2;   // seconds between checks of subscribed resources; 0 = off
   // Host and Origin values accepted besides the loopback names (localhost, 127.0.0.1, [::1]);
   // hosts without a port match any port. "*" accepts any.
   std::vector<std::string> allowed_hosts;
   std::vector<std::string> allowed_origins;
-  std::string auth_token;             // bearer token required on every route; "" = none
+  std::string auth_token;  // bearer token required on every route; "" = none
   // Mail for send_excel_email; without smtp_url and mail_from the tool says mail is not set up.
-  std::string smtp_url;               // smtp://host[:port] (STARTTLS if offered), smtps://host[:port]
-  std::string smtp_user;              // "" = no AUTH
-  std::string smtp_password;          // read from --smtp-password-file; never logged
-  std::string mail_from;              // the sender's address
-  int smtp_timeout = 60;              // seconds one send may take in all
-  int smtp_connect_timeout = 10;      // seconds to connect (TCP, TLS, greeting)
-  std::int64_t seed_orders = 500;     // orders created when the database is new
+  std::string smtp_url;            // smtp://host[:port] (STARTTLS if offered), smtps://host[:port]
+  std::string smtp_user;           // "" = no AUTH
+  std::string smtp_password;       // read from --smtp-password-file; never logged
+  std::string mail_from;           // the sender's address
+  int smtp_timeout = 60;           // seconds one send may take in all
+  int smtp_connect_timeout = 10;   // seconds to connect (TCP, TLS, greeting)
+  std::int64_t seed_orders = 500;  // orders created when the database is new
   std::uint64_t seed_value = 20240101;
-  bool init_only = false;             // create/migrate/seed the database, then exit
+  bool init_only = false;  // create/migrate/seed the database, then exit
   bool show_help = false;
   bool show_version = false;
 };

@@ -6,7 +6,7 @@ namespace shopmcp::core {
 [[noreturn]] void check_failed(const char* expr, const char* file, int line);
 }  // namespace shopmcp::core
 
-#define MCP_CHECK(cond)                                                  \
-  do {                                                                   \
+#define MCP_CHECK(cond)                                                    \
+  do {                                                                     \
     if (!(cond)) ::shopmcp::core::check_failed(#cond, __FILE__, __LINE__); \
   } while (false)

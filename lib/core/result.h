@@ -14,8 +14,8 @@ namespace shopmcp::core {
 enum class ErrorCode {
   kInvalidArgument,  // the caller's input breaks a rule; message says which
   kNotFound,
-  kUnavailable,      // busy or temporarily failing dependency (SQLITE_BUSY, peer gone)
-  kInternal,         // a bug or an unexpected failure; message is for the log only
+  kUnavailable,  // busy or temporarily failing dependency (SQLITE_BUSY, peer gone)
+  kInternal,     // a bug or an unexpected failure; message is for the log only
 };
 
 struct Error {
@@ -26,11 +26,15 @@ struct Error {
 inline Error invalid_argument(std::string message) {
   return Error{ErrorCode::kInvalidArgument, std::move(message)};
 }
-inline Error not_found(std::string message) { return Error{ErrorCode::kNotFound, std::move(message)}; }
+inline Error not_found(std::string message) {
+  return Error{ErrorCode::kNotFound, std::move(message)};
+}
 inline Error unavailable(std::string message) {
   return Error{ErrorCode::kUnavailable, std::move(message)};
 }
-inline Error internal(std::string message) { return Error{ErrorCode::kInternal, std::move(message)}; }
+inline Error internal(std::string message) {
+  return Error{ErrorCode::kInternal, std::move(message)};
+}
 
 // Wraps an Error so `return unexpected(err);` reads as with std::expected.
 struct Unexpected {
@@ -43,7 +47,7 @@ class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   Result(Unexpected u) : v_(std::in_place_index<1>, std::move(u.error)) {}  // NOLINT
-  Result(Error e) : v_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
+  Result(Error e) : v_(std::in_place_index<1>, std::move(e)) {}             // NOLINT
 
   bool has_value() const { return v_.index() == 0; }
   explicit operator bool() const { return has_value(); }
@@ -84,7 +88,7 @@ class [[nodiscard]] Result<void> {
  public:
   Result() = default;
   Result(Unexpected u) : error_(std::move(u.error)), ok_(false) {}  // NOLINT
-  Result(Error e) : error_(std::move(e)), ok_(false) {}  // NOLINT
+  Result(Error e) : error_(std::move(e)), ok_(false) {}             // NOLINT
 
   bool has_value() const { return ok_; }
   explicit operator bool() const { return ok_; }

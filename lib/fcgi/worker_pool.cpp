@@ -66,8 +66,8 @@ bool read_body(FCGX_Stream* in, std::int64_t content_length, std::int64_t limit,
 // Writes the response; false if the peer is gone (the error is logged by the caller). A stream's
 // head has no Content-Length: nginx chunks it.
 bool write_response(FCGX_Stream* out, const http::Response& resp, bool stream, bool head_only) {
-  std::string head_text = "Status: " + std::to_string(resp.status) + " " +
-                          http::reason_phrase(resp.status) + "\r\n";
+  std::string head_text =
+      "Status: " + std::to_string(resp.status) + " " + http::reason_phrase(resp.status) + "\r\n";
   for (const auto& [k, v] : resp.headers) head_text += k + ": " + v + "\r\n";
   if (!stream && !resp.header("Content-Length") && resp.status != 204) {
     head_text += "Content-Length: " + std::to_string(resp.body.size()) + "\r\n";
@@ -95,8 +95,8 @@ class FcgiExchange final : public http::Exchange {
   void send(const http::Response& r) override {
     FCGX_Request& req = *owned_;
     if (!write_response(req.out, r, /*stream=*/false, head_only_)) {
-      spdlog::info("request: id={} client went away before the answer was written (errno {})",
-                   id_, FCGX_GetError(req.out));
+      spdlog::info("request: id={} client went away before the answer was written (errno {})", id_,
+                   FCGX_GetError(req.out));
     }
     FCGX_Finish_r(&req);
   }
@@ -189,7 +189,8 @@ void WorkerPool::run(std::stop_token stop) {
     } catch (const std::exception& e) {
       spdlog::error("request failed: id={} {} {} error={}", id, hr.method, hr.path, e.what());
       // After a stream started, the request belongs to the hub: nothing is left to answer.
-      if (!ex.answered()) ex.respond(http::refuse(http::ErrorShape::kPlain, http::Refusal::kInternal));
+      if (!ex.answered())
+        ex.respond(http::refuse(http::ErrorShape::kPlain, http::Refusal::kInternal));
     }
     if (auto after = ex.take_follow_up()) {
       try {
@@ -200,8 +201,7 @@ void WorkerPool::run(std::stop_token stop) {
       }
     }
     served_.fetch_add(1);
-    spdlog::debug("request: id={} {} {} -> {} ms={} remote={}", id, hr.method, hr.path,
-                  ex.status(),
+    spdlog::debug("request: id={} {} {} -> {} ms={} remote={}", id, hr.method, hr.path, ex.status(),
                   std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - start)
                       .count(),

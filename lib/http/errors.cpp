@@ -24,7 +24,7 @@ Response error_response(ErrorShape shape, int status, int code, std::string_view
 }
 
 Response refuse(ErrorShape shape, Refusal refusal, std::string_view detail,
-                 const rapidjson::Value* id) {
+                const rapidjson::Value* id) {
   const bool rpc = shape == ErrorShape::kJsonRpc;
   switch (refusal) {
     case Refusal::kStreamCap:
@@ -42,10 +42,9 @@ Response refuse(ErrorShape shape, Refusal refusal, std::string_view detail,
                                 std::string(detail.substr(0, 100)) + "')",
                             id);
     case Refusal::kBodyTooLarge:
-      return error_response(shape, 413, rpc ? -32600 : 413,
-                            "The request body is larger than the limit of " +
-                                std::string(detail) + " bytes",
-                            id);
+      return error_response(
+          shape, 413, rpc ? -32600 : 413,
+          "The request body is larger than the limit of " + std::string(detail) + " bytes", id);
     case Refusal::kInternal:
       break;
   }

@@ -25,16 +25,16 @@ Response error_response(ErrorShape shape, int status, int code, std::string_view
                         const rapidjson::Value* data = nullptr);
 
 enum class Refusal {
-  kStreamCap,        // 503 + Retry-After: every stream slot is taken
-  kSessionCap,       // 503 + Retry-After: every session is busy (detail: why)
-  kNotJson,          // 415: the Content-Type is not application/json (detail: what was sent)
-  kBodyTooLarge,     // 413 (detail: the limit in bytes)
-  kInternal,         // 500: a bug or an unexpected failure; details stay in the log
+  kStreamCap,     // 503 + Retry-After: every stream slot is taken
+  kSessionCap,    // 503 + Retry-After: every session is busy (detail: why)
+  kNotJson,       // 415: the Content-Type is not application/json (detail: what was sent)
+  kBodyTooLarge,  // 413 (detail: the limit in bytes)
+  kInternal,      // 500: a bug or an unexpected failure; details stay in the log
 };
 
 // The answer for `refusal` in `shape`. JSON-RPC codes: -32000 for the caps, -32600 for 415, and
 // the plain shape's code is the HTTP status (-32603 for kInternal in both).
 Response refuse(ErrorShape shape, Refusal refusal, std::string_view detail = {},
-                 const rapidjson::Value* id = nullptr);
+                const rapidjson::Value* id = nullptr);
 
 }  // namespace shopmcp::http

@@ -76,12 +76,14 @@ bool Guard::token_ok(const std::optional<std::string>& authorization) const {
 std::optional<Response> Guard::check(const Request& req) const {
   // A request without Host (HTTP/1.0) cannot come from a rebinding browser, which always sends it.
   if (auto host = req.header("host"); host && !host_allowed(*host)) {
-    return error_response(ErrorShape::kJsonRpc, 403, -32000, "Forbidden: Host '" + host->substr(0, 200) +
-                           "' is not allowed (see --allowed-hosts)");
+    return error_response(
+        ErrorShape::kJsonRpc, 403, -32000,
+        "Forbidden: Host '" + host->substr(0, 200) + "' is not allowed (see --allowed-hosts)");
   }
   if (auto origin = req.header("origin"); origin && !origin_allowed(*origin)) {
-    return error_response(ErrorShape::kJsonRpc, 403, -32000, "Forbidden: Origin '" + origin->substr(0, 200) +
-                           "' is not allowed (see --allowed-origins)");
+    return error_response(ErrorShape::kJsonRpc, 403, -32000,
+                          "Forbidden: Origin '" + origin->substr(0, 200) +
+                              "' is not allowed (see --allowed-origins)");
   }
   if (options_.auth_token.empty()) return std::nullopt;
   for (const auto& p : options_.public_paths) {
@@ -89,8 +91,9 @@ std::optional<Response> Guard::check(const Request& req) const {
   }
   const auto authorization = req.header("authorization");
   if (token_ok(authorization)) return std::nullopt;
-  Response r = error_response(ErrorShape::kJsonRpc, 401, -32000, authorization ? "Unauthorized: the bearer token is not valid"
-                                         : "Unauthorized: send Authorization: Bearer <token>");
+  Response r = error_response(ErrorShape::kJsonRpc, 401, -32000,
+                              authorization ? "Unauthorized: the bearer token is not valid"
+                                            : "Unauthorized: send Authorization: Bearer <token>");
   r.set_header("WWW-Authenticate", authorization
                                        ? "Bearer realm=\"shop-mcp\", error=\"invalid_token\""
                                        : "Bearer realm=\"shop-mcp\"");

@@ -13,14 +13,14 @@
 namespace shopmcp::http {
 
 struct Request {
-  std::string method;        // "GET", "POST", ...
-  std::string path;          // decoded path without the query, e.g. "/mcp/tools"
-  std::string query;         // raw query string, without '?'
+  std::string method;                          // "GET", "POST", ...
+  std::string path;                            // decoded path without the query, e.g. "/mcp/tools"
+  std::string query;                           // raw query string, without '?'
   std::map<std::string, std::string> headers;  // lower-case names, e.g. "user-agent"
-  std::string content_type;  // as sent, may carry parameters
+  std::string content_type;                    // as sent, may carry parameters
   std::string body;
   std::string remote_addr;
-  std::string id;            // this process's id for the request, for log lines
+  std::string id;  // this process's id for the request, for log lines
 
   // A header value, or nullopt. `name` is lower-case.
   std::optional<std::string> header(std::string_view name) const;

@@ -29,16 +29,18 @@ void Router::route(const Request& req, Exchange& ex) const {
 void Router::dispatch(const Request& req, Exchange& ex) const {
   auto p = routes_.find(req.path);
   if (p == routes_.end()) {
-    return ex.respond(error_response(ErrorShape::kPlain, 404, 404, "No such endpoint: " + req.path.substr(0, 200) +
-                                                   " (see GET /mcp/info for the endpoints)"));
+    return ex.respond(error_response(
+        ErrorShape::kPlain, 404, 404,
+        "No such endpoint: " + req.path.substr(0, 200) + " (see GET /mcp/info for the endpoints)"));
   }
   auto m = p->second.find(req.method);
   if (m == p->second.end() && req.method == "HEAD") m = p->second.find("GET");
   if (m == p->second.end()) {
     std::string allow;
     for (const auto& [method, h] : p->second) allow += (allow.empty() ? "" : ", ") + method;
-    Response r = error_response(ErrorShape::kPlain, 405, 405, "Method " + req.method.substr(0, 20) +
-                                              " is not allowed on " + req.path + "; use " + allow);
+    Response r = error_response(
+        ErrorShape::kPlain, 405, 405,
+        "Method " + req.method.substr(0, 20) + " is not allowed on " + req.path + "; use " + allow);
     r.set_header("Allow", allow);
     return ex.respond(std::move(r));
   }
@@ -71,13 +73,14 @@ BodyOrResponse json_object_body(const Request& req, bool empty_ok) {
   }
   auto doc = json::parse(req.body);
   if (!doc) {
-    out.response = error_response(ErrorShape::kPlain, 400, -32700, "Parse error: " + doc.error().message);
+    out.response =
+        error_response(ErrorShape::kPlain, 400, -32700, "Parse error: " + doc.error().message);
     return out;
   }
   if (!doc->IsObject()) {
-    out.response = error_response(ErrorShape::kPlain, 400, -32600,
-                                  std::string("The request body must be a JSON object, not ") +
-                                      json::type_name(*doc));
+    out.response = error_response(
+        ErrorShape::kPlain, 400, -32600,
+        std::string("The request body must be a JSON object, not ") + json::type_name(*doc));
     return out;
   }
   out.body = std::move(doc).value();

@@ -13,7 +13,8 @@ core::Result<rapidjson::Document> parse(std::string_view text, std::size_t max_b
                                   " bytes");
   }
   rapidjson::Document d;
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+  constexpr unsigned kFlags =
+      rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
   d.Parse<kFlags>(text.data(), text.size());
   if (d.HasParseError()) {
     return core::invalid_argument(std::string("invalid JSON at offset ") +
@@ -50,8 +51,8 @@ const char* type_name(const rapidjson::Value& v) {
 
 namespace {
 core::Error wrong_type(const char* key, const char* want, const rapidjson::Value& got) {
-  return core::invalid_argument(std::string(key) + ": must be " + want + " (got " +
-                                type_name(got) + ")");
+  return core::invalid_argument(std::string(key) + ": must be " + want + " (got " + type_name(got) +
+                                ")");
 }
 }  // namespace
 

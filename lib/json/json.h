@@ -15,8 +15,7 @@ namespace shopmcp::json {
 
 // Parses `text` (at most `max_bytes`, valid UTF-8, iteratively so deep nesting cannot overflow
 // the stack). The error message says what is wrong and where, fit for a client.
-core::Result<rapidjson::Document> parse(std::string_view text,
-                                        std::size_t max_bytes = 16u << 20);
+core::Result<rapidjson::Document> parse(std::string_view text, std::size_t max_bytes = 16u << 20);
 
 std::string to_string(const rapidjson::Value& v);
 // Two-space indented; non-ASCII text stays as UTF-8, unescaped.

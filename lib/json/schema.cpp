@@ -84,8 +84,8 @@ std::string rule_text(const std::string& keyword, const rapidjson::Value& sub) {
     }
   }
   if (keyword == "pattern" || keyword == "format") {
-    if (const rapidjson::Value* f = member("format"); f && f->IsString() &&
-                                                       std::string(f->GetString()) == "date") {
+    if (const rapidjson::Value* f = member("format");
+        f && f->IsString() && std::string(f->GetString()) == "date") {
       return "must be a date in YYYY-MM-DD format";
     }
     if (const rapidjson::Value* p = member("pattern"); p && p->IsString()) {

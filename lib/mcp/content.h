@@ -16,8 +16,8 @@ using Allocator = rapidjson::Document::AllocatorType;
 struct ResourceContents {
   std::string uri;
   std::string mime_type;
-  std::string text;   // when !binary
-  std::string blob;   // base64, when binary
+  std::string text;  // when !binary
+  std::string blob;  // base64, when binary
   bool binary = false;
 
   static ResourceContents of_text(std::string uri, std::string mime_type, std::string text);

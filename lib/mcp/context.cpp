@@ -3,7 +3,7 @@
 namespace shopmcp::mcp {
 namespace {
 
-constexpr const char* kLevelNames[] = {"debug",    "info",  "notice", "warning",
+constexpr const char* kLevelNames[] = {"debug", "info",     "notice", "warning",
                                        "error", "critical", "alert",  "emergency"};
 
 }  // namespace

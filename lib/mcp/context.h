@@ -48,7 +48,8 @@ class NullToolContext final : public ToolContext {
   bool cancelled() const override { return false; }
   core::Result<rapidjson::Document> ask_client(std::string_view method, rapidjson::Document,
                                                std::chrono::milliseconds) override {
-    return core::unavailable(std::string(method) + " needs a connection that can carry requests to the client");
+    return core::unavailable(std::string(method) +
+                             " needs a connection that can carry requests to the client");
   }
 };
 

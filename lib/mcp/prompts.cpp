@@ -86,7 +86,8 @@ core::Result<std::vector<std::string>> PromptRegistry::complete(std::string_view
                                                                 std::string_view value,
                                                                 const Arguments& context) const {
   auto it = prompts_.find(name);
-  if (it == prompts_.end()) return core::not_found("Unknown prompt: " + std::string(name.substr(0, 100)));
+  if (it == prompts_.end())
+    return core::not_found("Unknown prompt: " + std::string(name.substr(0, 100)));
   for (const PromptArgument& a : it->second.arguments) {
     if (a.name == arg) return a.complete ? a.complete(value, context) : std::vector<std::string>{};
   }

@@ -143,8 +143,7 @@ core::Result<std::vector<std::string>> ResourceRegistry::complete(std::string_vi
     if (it == e.t.complete.end()) return std::vector<std::string>{};
     return it->second(value, context);
   }
-  return core::not_found("Unknown resource template: " +
-                         std::string(uri_template.substr(0, 200)));
+  return core::not_found("Unknown resource template: " + std::string(uri_template.substr(0, 200)));
 }
 
 }  // namespace shopmcp::mcp

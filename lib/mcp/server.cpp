@@ -9,7 +9,6 @@
 namespace shopmcp::mcp {
 namespace {
 
-
 // The member `key` of `params` as a non-empty string, or an invalid-params message.
 core::Result<std::string> required_string(const rapidjson::Value& params, const char* method,
                                           const char* key) {
@@ -67,7 +66,10 @@ bool has_object_member(const rapidjson::Value& obj, const char* key) {
 
 Server::Server(ServerInfo info, const ToolRegistry& tools, const ResourceRegistry* resources,
                const PromptRegistry* prompts, ClientDirectory* clients)
-    : info_(std::move(info)), tools_(tools), resources_(resources), prompts_(prompts),
+    : info_(std::move(info)),
+      tools_(tools),
+      resources_(resources),
+      prompts_(prompts),
       clients_(clients) {}
 
 rapidjson::Document Server::capabilities() const {
@@ -265,7 +267,8 @@ rpc::Outcome Server::on_complete(const rapidjson::Value& params) const {
   if (**type == "ref/prompt") {
     auto name = json::get_string(ref->value, "name");
     if (!name || !name->has_value()) return rpc::invalid_params(kUsage);
-    if (!offers_prompts()) return rpc::invalid_params("completion/complete: this server has no prompts");
+    if (!offers_prompts())
+      return rpc::invalid_params("completion/complete: this server has no prompts");
     values = prompts_->complete(**name, **arg_name, typed, context);
   } else if (**type == "ref/resource") {
     auto uri = json::get_string(ref->value, "uri");

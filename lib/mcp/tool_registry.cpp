@@ -69,7 +69,8 @@ core::Result<ToolResult> ToolRegistry::call(std::string_view name,
                            ". Available tools: " + known);
   }
   static const rapidjson::Value kEmpty(rapidjson::kObjectType);
-  const rapidjson::Value& args = (arguments == nullptr || arguments->IsNull()) ? kEmpty : *arguments;
+  const rapidjson::Value& args =
+      (arguments == nullptr || arguments->IsNull()) ? kEmpty : *arguments;
   ToolResult r;
   if (auto ok = it->second.schema->validate(args); !ok) {
     r = ToolResult::error("Invalid arguments for " + it->second.tool.name + ": " +

@@ -51,8 +51,7 @@ void header(std::ostream& o, const std::string& name, const std::string& help, c
   o << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
 }
 
-void scalar(std::ostream& o, const char* name, const char* help, const char* type,
-            std::int64_t v) {
+void scalar(std::ostream& o, const char* name, const char* help, const char* type, std::int64_t v) {
   header(o, name, help, type);
   o << name << " " << v << "\n";
 }

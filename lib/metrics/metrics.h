@@ -90,24 +90,24 @@ class Family {
 // Every metric of the process, named as Prometheus sees them.
 struct Registry {
   Gauge streams_open;
-  Family<Gauge> streams_open_by_route{"shopmcp_streams_open_by_route",
-                                      "SSE streams open now, by route", {"route"}};
+  Family<Gauge> streams_open_by_route{
+      "shopmcp_streams_open_by_route", "SSE streams open now, by route", {"route"}};
   Counter streams_opened;
-  Family<Counter> streams_closed{"shopmcp_streams_closed_total", "SSE streams closed, by reason",
-                                 {"reason"}};
+  Family<Counter> streams_closed{
+      "shopmcp_streams_closed_total", "SSE streams closed, by reason", {"reason"}};
   Counter streams_rejected;
   Counter pings_sent;
   Counter write_failures;
   Gauge sessions_open;
   Counter sessions_created;
-  Family<Counter> sessions_ended{"shopmcp_sessions_ended_total",
-                                 "MCP sessions ended, by reason", {"reason"}};
-  Family<Counter> requests{"shopmcp_http_requests_total", "HTTP requests by route and status",
-                           {"route", "status"}};
-  Family<Counter> tool_calls{"shopmcp_tool_calls_total", "tool calls by tool and outcome",
-                             {"tool", "outcome"}};
-  Family<Histogram> tool_seconds{"shopmcp_tool_call_seconds", "tool call latency in seconds",
-                                 {"tool"}};
+  Family<Counter> sessions_ended{
+      "shopmcp_sessions_ended_total", "MCP sessions ended, by reason", {"reason"}};
+  Family<Counter> requests{
+      "shopmcp_http_requests_total", "HTTP requests by route and status", {"route", "status"}};
+  Family<Counter> tool_calls{
+      "shopmcp_tool_calls_total", "tool calls by tool and outcome", {"tool", "outcome"}};
+  Family<Histogram> tool_seconds{
+      "shopmcp_tool_call_seconds", "tool call latency in seconds", {"tool"}};
 
   // The Prometheus text exposition (version 0.0.4).
   std::string render() const;

@@ -14,7 +14,8 @@ template <typename T>
 rapidjson::Value by_label(const Family<T>& f, Allocator& a) {
   rapidjson::Value o(rapidjson::kObjectType);
   for (const auto& [values, series] : f.snapshot()) {
-    o.AddMember(json::str(values.empty() ? "" : values[0], a), rapidjson::Value(series->value()), a);
+    o.AddMember(json::str(values.empty() ? "" : values[0], a), rapidjson::Value(series->value()),
+                a);
   }
   return o;
 }
@@ -28,8 +29,7 @@ rapidjson::Value& member(rapidjson::Value& obj, const std::string& key, Allocato
 
 }  // namespace
 
-rapidjson::Document stats_json(const Registry& m, std::int64_t unix_time,
-                               double uptime_seconds) {
+rapidjson::Document stats_json(const Registry& m, std::int64_t unix_time, double uptime_seconds) {
   rapidjson::Document d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();
   d.AddMember("time", unix_time, a);
@@ -39,7 +39,8 @@ rapidjson::Document stats_json(const Registry& m, std::int64_t unix_time,
   streams.AddMember("open", m.streams_open.value(), a);
   rapidjson::Value by_route(rapidjson::kObjectType);
   for (const auto& [values, g] : m.streams_open_by_route.snapshot()) {
-    if (g->value() != 0) by_route.AddMember(json::str(values[0], a), rapidjson::Value(g->value()), a);
+    if (g->value() != 0)
+      by_route.AddMember(json::str(values[0], a), rapidjson::Value(g->value()), a);
   }
   streams.AddMember("open_by_route", by_route, a);
   streams.AddMember("opened", m.streams_opened.value(), a);
@@ -60,7 +61,8 @@ rapidjson::Document stats_json(const Registry& m, std::int64_t unix_time,
   std::int64_t total = 0;
   for (const auto& [values, c] : m.requests.snapshot()) {
     total += c->value();
-    member(routes, values[0], a).AddMember(json::str(values[1], a), rapidjson::Value(c->value()), a);
+    member(routes, values[0], a)
+        .AddMember(json::str(values[1], a), rapidjson::Value(c->value()), a);
   }
   requests.AddMember("total", total, a);
   requests.AddMember("by_route", routes, a);
@@ -74,7 +76,8 @@ rapidjson::Document stats_json(const Registry& m, std::int64_t unix_time,
     rapidjson::Value& t = member(tools, values[0], a);
     const std::int64_t count = h->count();
     t.AddMember("count", count, a);
-    t.AddMember("mean_ms", count > 0 ? std::round(h->sum() * 1e6 / static_cast<double>(count)) / 1e3 : 0.0, a);
+    t.AddMember("mean_ms",
+                count > 0 ? std::round(h->sum() * 1e6 / static_cast<double>(count)) / 1e3 : 0.0, a);
     rapidjson::Value p95;  // null: above the largest bucket, or no calls
     const auto cum = h->cumulative();
     for (std::size_t i = 0; i < Histogram::kBounds.size() && count > 0; ++i) {

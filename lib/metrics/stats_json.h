@@ -18,7 +18,6 @@ namespace shopmcp::metrics {
 //  tools: {tool: {ok, error, count, mean_ms, p95_ms_at_most}}}
 // p95_ms_at_most is the upper bound of the latency bucket holding the 95th percentile (null above
 // the largest bound).
-rapidjson::Document stats_json(const Registry& m, std::int64_t unix_time,
-                               double uptime_seconds);
+rapidjson::Document stats_json(const Registry& m, std::int64_t unix_time, double uptime_seconds);
 
 }  // namespace shopmcp::metrics

@@ -13,7 +13,9 @@ void Dispatcher::add(std::string method, Handler handler) {
   methods_.emplace(std::move(method), std::move(handler));
 }
 
-bool Dispatcher::has(std::string_view method) const { return methods_.find(method) != methods_.end(); }
+bool Dispatcher::has(std::string_view method) const {
+  return methods_.find(method) != methods_.end();
+}
 
 rapidjson::Document error_response(const rapidjson::Value& id, int code, std::string_view message) {
   rapidjson::Document d(rapidjson::kObjectType);
@@ -40,9 +42,10 @@ std::optional<rapidjson::Document> Dispatcher::handle(const rapidjson::Value& ms
                                                       CallContext& ctx) const {
   static const rapidjson::Value kNullId;
   if (!msg.IsObject()) {
-    return error_response(kNullId, kInvalidRequest,
-                          std::string("Invalid Request: a JSON-RPC message must be an object, not ") +
-                              json::type_name(msg));
+    return error_response(
+        kNullId, kInvalidRequest,
+        std::string("Invalid Request: a JSON-RPC message must be an object, not ") +
+            json::type_name(msg));
   }
   auto id_it = msg.FindMember("id");
   const bool is_notification = id_it == msg.MemberEnd();
@@ -52,13 +55,15 @@ std::optional<rapidjson::Document> Dispatcher::handle(const rapidjson::Value& ms
                           "Invalid Request: \"id\" must be a string or an integer");
   }
   auto v = msg.FindMember("jsonrpc");
-  if (v == msg.MemberEnd() || !v->value.IsString() || std::string_view(v->value.GetString()) != "2.0") {
+  if (v == msg.MemberEnd() || !v->value.IsString() ||
+      std::string_view(v->value.GetString()) != "2.0") {
     return error_response(id, kInvalidRequest, "Invalid Request: \"jsonrpc\" must be \"2.0\"");
   }
   auto m = msg.FindMember("method");
   if (m == msg.MemberEnd()) {
     // A response to a server-to-client request: nothing is owed back.
-    if (!is_notification && (msg.HasMember("result") || msg.HasMember("error"))) return std::nullopt;
+    if (!is_notification && (msg.HasMember("result") || msg.HasMember("error")))
+      return std::nullopt;
     return error_response(id, kInvalidRequest, "Invalid Request: \"method\" is missing");
   }
   if (!m->value.IsString()) {

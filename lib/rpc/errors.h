@@ -14,10 +14,10 @@ inline constexpr int kMethodNotFound = -32601;
 inline constexpr int kInvalidParams = -32602;
 inline constexpr int kInternalError = -32603;
 // Codes the MCP specification defines in the server-error range.
-inline constexpr int kSessionNotFound = -32001;       // unknown, expired or deleted session
-inline constexpr int kResourceNotFound = -32002;      // resources/read of an unknown URI
-inline constexpr int kHeaderMismatch = -32020;        // 2026-07-28: headers disagree with the body
-inline constexpr int kUnsupportedVersion = -32022;    // 2026-07-28: protocol version not offered
+inline constexpr int kSessionNotFound = -32001;     // unknown, expired or deleted session
+inline constexpr int kResourceNotFound = -32002;    // resources/read of an unknown URI
+inline constexpr int kHeaderMismatch = -32020;      // 2026-07-28: headers disagree with the body
+inline constexpr int kUnsupportedVersion = -32022;  // 2026-07-28: protocol version not offered
 
 // What a method handler returns: a result document, or an error code and a client-facing message
 // (never internal details; those go to the log).

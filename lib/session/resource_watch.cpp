@@ -13,7 +13,8 @@ namespace shopmcp::session {
 
 ResourceWatcher::ResourceWatcher(const mcp::Server& server, SessionTable& sessions,
                                  std::chrono::milliseconds interval)
-    : server_(server), sessions_(sessions),
+    : server_(server),
+      sessions_(sessions),
       thread_("resource watcher", interval, [this] { poll_once(); }) {}
 
 std::size_t ResourceWatcher::poll_once() {
@@ -29,8 +30,8 @@ std::size_t ResourceWatcher::poll_once() {
       if (!s->saw(uri, now)) continue;
       const std::uint64_t stream = s->standalone();
       if (stream == 0) {
-        spdlog::debug("resource updated, subscriber has no stream open: session={} uri={}",
-                      s->id(), uri);
+        spdlog::debug("resource updated, subscriber has no stream open: session={} uri={}", s->id(),
+                      uri);
         continue;
       }
       rapidjson::Document params(rapidjson::kObjectType);

@@ -13,8 +13,13 @@ namespace shopmcp::session {
 Session::Session(std::string id, SessionKind kind, std::string version, sse::StreamHub& hub,
                  const SessionOptions& options, std::atomic<int>& waiting_calls,
                  const core::Clock& clock)
-    : id_(std::move(id)), kind_(kind), version_(std::move(version)), hub_(hub),
-      options_(options), waiting_calls_(waiting_calls), clock_(clock),
+    : id_(std::move(id)),
+      kind_(kind),
+      version_(std::move(version)),
+      hub_(hub),
+      options_(options),
+      waiting_calls_(waiting_calls),
+      clock_(clock),
       last_active_(clock.steady_now()) {}
 
 std::uint64_t Session::open_stream() {
@@ -268,7 +273,8 @@ core::Result<rapidjson::Document> Session::request(std::uint64_t stream, std::st
     if (slot->is_error) return core::invalid_argument(slot->error);
     return std::move(slot->result);
   }
-  if (closed_) return core::unavailable("the session ended before the client answered " + std::string(method));
+  if (closed_)
+    return core::unavailable("the session ended before the client answered " + std::string(method));
   if (cancelled.load()) return core::unavailable("the call was cancelled");
   return core::unavailable("the client did not answer " + std::string(method) + " within " +
                            std::to_string(timeout.count() / 1000) + " s");
@@ -289,7 +295,8 @@ bool Session::deliver(const rapidjson::Value& response) {
     if (auto e = response.FindMember("error"); e != response.MemberEnd() && e->value.IsObject()) {
       auto m = e->value.FindMember("message");
       if (m != e->value.MemberEnd() && m->value.IsString()) {
-        p.error += ": " + std::string(m->value.GetString(), m->value.GetStringLength()).substr(0, 500);
+        p.error +=
+            ": " + std::string(m->value.GetString(), m->value.GetStringLength()).substr(0, 500);
       }
     }
   }

@@ -36,9 +36,9 @@ namespace shopmcp::session {
 // the session's log holds onto a fresh connection at once, so the hub's queue for one connection
 // must take all of them and still have room for the live frames behind them.
 struct ReplayBounds {
-  std::size_t logged_events = 512;    // per session, kept for Last-Event-ID
+  std::size_t logged_events = 512;      // per session, kept for Last-Event-ID
   std::size_t logged_bytes = 4u << 20;  // per session
-  std::size_t live_frames = 256;      // queued behind a full replay before the stream overflows
+  std::size_t live_frames = 256;        // queued behind a full replay before the stream overflows
   // What sse::HubOptions::max_queued must be.
   std::size_t hub_queue() const { return logged_events + live_frames; }
 };
@@ -47,7 +47,7 @@ struct SessionOptions {
   std::size_t max_sessions = 10000;
   std::chrono::milliseconds idle_timeout{30 * 60 * 1000};
   ReplayBounds replay;
-  int retry_ms = 2000;                          // the retry: hint that primes every stream
+  int retry_ms = 2000;  // the retry: hint that primes every stream
   std::chrono::milliseconds client_request_timeout{60000};
   // Calls blocked on a client's answer at once; each holds a worker thread, so this stays below
   // the worker count (the client's answer needs a free worker to arrive).
@@ -61,8 +61,7 @@ class Session final : public mcp::ClientState {
   using TimePoint = std::chrono::steady_clock::time_point;
 
   Session(std::string id, SessionKind kind, std::string version, sse::StreamHub& hub,
-          const SessionOptions& options, std::atomic<int>& waiting_calls,
-          const core::Clock& clock);
+          const SessionOptions& options, std::atomic<int>& waiting_calls, const core::Clock& clock);
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 

@@ -10,7 +10,10 @@ namespace shopmcp::session {
 
 SessionTable::SessionTable(SessionOptions options, sse::StreamHub& hub, const core::Clock& clock,
                            metrics::Registry& metrics)
-    : options_(options), hub_(hub), clock_(clock), metrics_(metrics),
+    : options_(options),
+      hub_(hub),
+      clock_(clock),
+      metrics_(metrics),
       reaper_("session reaper",
               std::clamp<std::chrono::milliseconds>(options_.idle_timeout / 4,
                                                     std::chrono::milliseconds(50),
@@ -46,8 +49,10 @@ core::Result<std::shared_ptr<Session>> SessionTable::create(SessionKind kind, st
         if (!s->idle_since(now)) continue;
         if (!victim || s->last_active() < victim->last_active()) victim = s;
       }
-      if (sessions_.size() >= options_.max_sessions && victim) sessions_.erase(victim->id());
-      else victim.reset();
+      if (sessions_.size() >= options_.max_sessions && victim)
+        sessions_.erase(victim->id());
+      else
+        victim.reset();
     }
     if (victim) ended(victim, sse::CloseReason::kSessionDeleted, "reclaimed");
   }

@@ -142,7 +142,10 @@ mcp::Tool make_tool(const char* name, const char* title, const char* description
     mcp::ToolResult r = run(store, args);
     rapidjson::Document d(rapidjson::kObjectType);
     d.AddMember("tool", json::str(tool_name, d.GetAllocator()), d.GetAllocator());
-    d.AddMember("ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(), d.GetAllocator());
+    d.AddMember(
+        "ms",
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(),
+        d.GetAllocator());
     d.AddMember("is_error", r.is_error, d.GetAllocator());
     ctx.log(r.is_error ? mcp::LogLevel::kWarning : mcp::LogLevel::kInfo, "shop", d);
     ctx.progress(1, 1, "done");

@@ -61,21 +61,21 @@ core::Result<rapidjson::Document> sales_report(const mcp::ToolRegistry& tools,
   std::string status = "all";
   if (auto it = args.find("status"); it != args.end() && !it->second.empty()) status = it->second;
   std::vector<std::pair<std::string, std::string>> data;
-  const std::pair<const char*, const char*> parts[] = {
-      {"daily", "Daily sales (newest first)"},
-      {"status", "Orders by status"},
-      {"product", "Products by units sold"}};
+  const std::pair<const char*, const char*> parts[] = {{"daily", "Daily sales (newest first)"},
+                                                       {"status", "Orders by status"},
+                                                       {"product", "Products by units sold"}};
   for (const auto& [type, title] : parts) {
-    auto r = figures(tools, "get_order_analytics",
-                     args_of({{"analytics_type", type}, {"date_from", from}, {"date_to", to},
-                              {"status", status}},
-                             {{"limit", 100}}));
+    auto r = figures(
+        tools, "get_order_analytics",
+        args_of(
+            {{"analytics_type", type}, {"date_from", from}, {"date_to", to}, {"status", status}},
+            {{"limit", 100}}));
     if (!r) return r.error();
     data.emplace_back(title, std::move(*r));
   }
-  auto customers = figures(tools, "get_customer_stats",
-                           args_of({{"date_from", from}, {"date_to", to}, {"status", status}},
-                                   {{"limit", 10}}));
+  auto customers =
+      figures(tools, "get_customer_stats",
+              args_of({{"date_from", from}, {"date_to", to}, {"status", status}}, {{"limit", 10}}));
   if (!customers) return customers.error();
   data.emplace_back("Top customers and overall totals", std::move(*customers));
   const std::string range = from + " to " + to + " (UTC, inclusive)" +
@@ -94,8 +94,8 @@ core::Result<rapidjson::Document> customer_summary(const mcp::ToolRegistry& tool
                                                    const Arguments& args) {
   const std::string& name = args.at("customer_name");
   if (name.empty()) return core::invalid_argument("\"customer_name\" must not be empty");
-  auto stats = figures(tools, "get_customer_stats",
-                       args_of({{"customer_name", name}}, {{"limit", 5}}));
+  auto stats =
+      figures(tools, "get_customer_stats", args_of({{"customer_name", name}}, {{"limit", 5}}));
   if (!stats) return stats.error();
   auto orders = figures(tools, "get_orders", args_of({{"customer_name", name}}, {{"limit", 20}}));
   if (!orders) return orders.error();
@@ -119,12 +119,14 @@ core::Result<rapidjson::Document> stock_check(const mcp::ToolRegistry& tools,
     errno = 0;
     const long long v = std::strtoll(it->second.c_str(), &end, 10);
     if (*end != '\0' || errno != 0 || v < 0 || v > 1000000000) {
-      return core::invalid_argument("\"threshold\" must be a whole number of units, 0 or more (got \"" +
-                                    it->second.substr(0, 50) + "\")");
+      return core::invalid_argument(
+          "\"threshold\" must be a whole number of units, 0 or more (got \"" +
+          it->second.substr(0, 50) + "\")");
     }
     threshold = v;
   }
-  auto products = figures(tools, "get_products", args_of({{"category", category}}, {{"limit", 100}}));
+  auto products =
+      figures(tools, "get_products", args_of({{"category", category}}, {{"limit", 100}}));
   if (!products) return products.error();
   auto sales = figures(tools, "get_order_analytics",
                        args_of({{"analytics_type", "product"}}, {{"limit", 100}}));
@@ -151,8 +153,9 @@ void register_prompts(mcp::PromptRegistry& prompts, store::Store& store,
       "customers, with the figures included",
       {{"date_from", "From", "First day, YYYY-MM-DD (UTC, inclusive)", true, {}},
        {"date_to", "To", "Last day, YYYY-MM-DD (UTC, inclusive)", true, {}},
-       {"status", "Status", "Only orders with this status (pending, processing, completed, "
-                            "cancelled, refunded) or all (the default)",
+       {"status", "Status",
+        "Only orders with this status (pending, processing, completed, "
+        "cancelled, refunded) or all (the default)",
         false, status_completer(true)}},
       [&tools](const Arguments& args) { return sales_report(tools, args); }});
   prompts.add(mcp::Prompt{
@@ -169,8 +172,11 @@ void register_prompts(mcp::PromptRegistry& prompts, store::Store& store,
       "Which products of a category run low and what to reorder, with stock and sales included",
       {{"category", "Category", "The product category (or part of it), e.g. 飲料", true,
         store_completer(store, store::Suggestion::kCategory)},
-       {"threshold", "Low-stock threshold", "Units below which stock counts as low (default 50)",
-        false, {}}},
+       {"threshold",
+        "Low-stock threshold",
+        "Units below which stock counts as low (default 50)",
+        false,
+        {}}},
       [&tools](const Arguments& args) { return stock_check(tools, args); }});
 }
 

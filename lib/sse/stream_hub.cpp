@@ -130,7 +130,8 @@ bool StreamHub::enqueue(const std::string& connection_id, std::string frame, boo
       q.push_back(Queued{std::move(frame), last});
     }
   }
-  if (overflow) spdlog::warn("SSE queue overflow, closing {{\"connection_id\":\"{}\"}}", connection_id);
+  if (overflow)
+    spdlog::warn("SSE queue overflow, closing {{\"connection_id\":\"{}\"}}", connection_id);
   wake();
   return !overflow;
 }
@@ -156,11 +157,13 @@ void StreamHub::take_inbox() {
     core::MutexLock l(&mu_);
     incoming.swap(incoming_);
     for (auto& [id, q] : outbox_) {
-      if (auto it = open_ids_.find(id); it != open_ids_.end()) frames.emplace_back(it->second, std::move(q));
+      if (auto it = open_ids_.find(id); it != open_ids_.end())
+        frames.emplace_back(it->second, std::move(q));
     }
     outbox_.clear();
     for (auto& [id, reason] : close_requests_) {
-      if (auto it = open_ids_.find(id); it != open_ids_.end()) closes.emplace_back(it->second, reason);
+      if (auto it = open_ids_.find(id); it != open_ids_.end())
+        closes.emplace_back(it->second, reason);
     }
     close_requests_.clear();
   }
@@ -199,7 +202,8 @@ void StreamHub::take_inbox() {
       s.finish_after_flush = f.last;
     }
     if (s.pending.size() > options_.max_queued) {
-      spdlog::warn("SSE queue overflow, closing {{\"connection_id\":\"{}\"}}", s.init.connection_id);
+      spdlog::warn("SSE queue overflow, closing {{\"connection_id\":\"{}\"}}",
+                   s.init.connection_id);
       close(key, CloseReason::kError);
       continue;
     }

@@ -31,7 +31,8 @@ enum class CloseReason {
   kTimeout,
   kServerShutdown,
   kSessionDeleted,
-  kCompleted,  // the stream's last frame was written (a request's answer, a stream closed on purpose)
+  kCompleted,  // the stream's last frame was written (a request's answer, a stream closed on
+               // purpose)
   kError,
 };
 const char* to_string(CloseReason r);

@@ -19,14 +19,22 @@ namespace shopmcp::sse {
 
 const char* to_string(CloseReason r) {
   switch (r) {
-    case CloseReason::kClientDisconnected: return "client_disconnected";
-    case CloseReason::kBrokenPipe: return "broken_pipe";
-    case CloseReason::kWriteFailures: return "write_failures";
-    case CloseReason::kTimeout: return "timeout";
-    case CloseReason::kServerShutdown: return "server_shutdown";
-    case CloseReason::kSessionDeleted: return "session_deleted";
-    case CloseReason::kCompleted: return "completed";
-    case CloseReason::kError: return "error";
+    case CloseReason::kClientDisconnected:
+      return "client_disconnected";
+    case CloseReason::kBrokenPipe:
+      return "broken_pipe";
+    case CloseReason::kWriteFailures:
+      return "write_failures";
+    case CloseReason::kTimeout:
+      return "timeout";
+    case CloseReason::kServerShutdown:
+      return "server_shutdown";
+    case CloseReason::kSessionDeleted:
+      return "session_deleted";
+    case CloseReason::kCompleted:
+      return "completed";
+    case CloseReason::kError:
+      return "error";
   }
   return "error";
 }
@@ -51,13 +59,13 @@ void read_memory(std::int64_t* usage, std::int64_t* peak) {
 }  // namespace
 
 StreamView StreamHub::view(const Stream& s) const {
-  return StreamView{s.init.connection_id,
-                    std::chrono::duration_cast<std::chrono::seconds>(clock_.steady_now() - s.opened)
-                        .count(),
-                    s.pings,
-                    clock_.unix_seconds(),
-                    memory_usage_,
-                    memory_peak_};
+  return StreamView{
+      s.init.connection_id,
+      std::chrono::duration_cast<std::chrono::seconds>(clock_.steady_now() - s.opened).count(),
+      s.pings,
+      clock_.unix_seconds(),
+      memory_usage_,
+      memory_peak_};
 }
 
 bool StreamHub::write_now(Stream& s, const std::string& frame) {
@@ -74,11 +82,14 @@ bool StreamHub::write_now(Stream& s, const std::string& frame) {
     return false;
   }
   ++s.failures;
-  spdlog::warn("SSE write failed {{\"connection_id\":\"{}\",\"consecutive_failures\":{},\"error\":\"{}\"}}",
-               s.init.connection_id, s.failures, std::strerror(err));
+  spdlog::warn(
+      "SSE write failed {{\"connection_id\":\"{}\",\"consecutive_failures\":{},\"error\":\"{}\"}}",
+      s.init.connection_id, s.failures, std::strerror(err));
   if (s.failures >= options_.max_consecutive_failures) {
-    spdlog::info("SSE max consecutive failures reached, closing {{\"connection_id\":\"{}\",\"failures\":{}}}",
-                 s.init.connection_id, s.failures);
+    spdlog::info(
+        "SSE max consecutive failures reached, closing "
+        "{{\"connection_id\":\"{}\",\"failures\":{}}}",
+        s.init.connection_id, s.failures);
     close(s.key, CloseReason::kWriteFailures);
   }
   return false;
@@ -164,7 +175,8 @@ void StreamHub::fire_timers(TimePoint now) {
     }
     const std::int64_t before = s.init.frames;
     flush(s);
-    if (auto again = streams_.find(key); again != streams_.end() && again->second->init.frames > before) {
+    if (auto again = streams_.find(key);
+        again != streams_.end() && again->second->init.frames > before) {
       metrics_.pings_sent.inc();
     }
   }

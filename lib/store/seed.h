@@ -23,12 +23,12 @@ const std::vector<std::string>& seed_customers();
 struct SeedOrder {
   std::string transaction_id;  // "TXN" + at least 6 digits, zero-padded
   std::string customer_name;
-  std::int64_t product_id;     // 1..10
-  std::int64_t quantity;       // 1..5
-  double amount;               // price * quantity, rounded to 2 decimals
+  std::int64_t product_id;  // 1..10
+  std::int64_t quantity;    // 1..5
+  double amount;            // price * quantity, rounded to 2 decimals
   const char* status;
-  std::int64_t created_unix;   // within the 30 days before now
-  std::int64_t updated_unix;   // created_unix <= updated_unix <= now
+  std::int64_t created_unix;  // within the 30 days before now
+  std::int64_t updated_unix;  // created_unix <= updated_unix <= now
 };
 
 // Deterministic generator: the same (seed, now_unix) yields the same sequence on every platform.

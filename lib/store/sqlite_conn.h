@@ -95,7 +95,7 @@ inline std::int64_t int64(sqlite3_stmt* st, int col) { return sqlite3_column_int
 inline double real(sqlite3_stmt* st, int col) { return sqlite3_column_double(st, col); }
 
 inline core::Result<void> exec(const std::string& path, Conn& c, const std::string& sql,
-                        std::string_view what) {
+                               std::string_view what) {
   const int rc = sqlite3_exec(c.db(), sql.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return db_error(path, c.db(), rc, what);
   return {};

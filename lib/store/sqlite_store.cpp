@@ -15,9 +15,9 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "store/pool.h"
-#include "store/sqlite_conn.h"
 #include "store/seed.h"
 #include "store/sql_queries.h"
+#include "store/sqlite_conn.h"
 
 namespace shopmcp::store {
 namespace {

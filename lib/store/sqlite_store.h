@@ -12,9 +12,9 @@
 namespace shopmcp::store {
 
 struct SeedOptions {
-  std::int64_t orders = 500;        // orders to create when the database is new
-  std::uint64_t seed = 20240101;    // same seed + same now => same data
-  std::int64_t now_unix = 0;        // "now" for created_at (orders fall in the 30 days before it)
+  std::int64_t orders = 500;      // orders to create when the database is new
+  std::uint64_t seed = 20240101;  // same seed + same now => same data
+  std::int64_t now_unix = 0;      // "now" for created_at (orders fall in the 30 days before it)
 };
 
 class SqliteStore final : public Store {

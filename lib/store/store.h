@@ -1,5 +1,5 @@
-// store::Store: the only door to the shop's data. Typed queries the tools need; no SQL above store/.
-// Implementations are thread-safe: any thread may call any method concurrently.
+// store::Store: the only door to the shop's data. Typed queries the tools need; no SQL above
+// store/. Implementations are thread-safe: any thread may call any method concurrently.
 #pragma once
 
 #include <cstdint>
@@ -47,8 +47,8 @@ struct OrderFilter {
   std::optional<std::string> customer_name;
   std::optional<std::string> status;  // one of kStatuses; "all" is expressed as nullopt
   std::optional<std::string> product_name;
-  std::optional<double> min_amount;   // inclusive
-  std::optional<double> max_amount;   // inclusive
+  std::optional<double> min_amount;  // inclusive
+  std::optional<double> max_amount;  // inclusive
   std::optional<std::string> date_from;
   std::optional<std::string> date_to;
 };
@@ -56,8 +56,8 @@ struct OrderFilter {
 struct ProductFilter {
   std::optional<std::string> name;
   std::optional<std::string> category;
-  std::optional<double> min_price;  // inclusive
-  std::optional<double> max_price;  // inclusive
+  std::optional<double> min_price;        // inclusive
+  std::optional<double> max_price;        // inclusive
   std::optional<std::int64_t> min_stock;  // stock_quantity >= this
 };
 
@@ -79,16 +79,16 @@ struct OverallStats {
 
 // One row of order analytics. Which key fields are set depends on the grouping.
 struct AnalyticsRow {
-  std::string date;            // daily: "YYYY-MM-DD"
-  int year = 0;                // monthly
-  int month = 0;               // monthly, 1-12
-  std::string status;          // status
-  std::int64_t product_id = 0; // product
-  std::string product_name;    // product
+  std::string date;             // daily: "YYYY-MM-DD"
+  int year = 0;                 // monthly
+  int month = 0;                // monthly, 1-12
+  std::string status;           // status
+  std::int64_t product_id = 0;  // product
+  std::string product_name;     // product
   std::int64_t order_count = 0;
-  std::int64_t total_quantity = 0;  // product
-  double total_revenue = 0;         // rounded to 2 decimals
-  double average_order_value = 0;   // rounded to 2 decimals
+  std::int64_t total_quantity = 0;    // product
+  double total_revenue = 0;           // rounded to 2 decimals
+  double average_order_value = 0;     // rounded to 2 decimals
   std::int64_t unique_customers = 0;  // daily, monthly, status
 };
 

@@ -15,7 +15,8 @@ Accepts parse_accept(const std::optional<std::string>& accept) {
   std::size_t start = 0;
   while (start <= accept->size()) {
     const std::size_t comma = accept->find(',', start);
-    std::string item = accept->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string item =
+        accept->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     item = item.substr(0, item.find(';'));
     const auto b = item.find_first_not_of(" \t");
     const auto e = item.find_last_not_of(" \t");
@@ -48,13 +49,15 @@ http::Response unsupported_version(const std::string& requested) {
   data.AddMember("supported", mcp::supported_versions(a), a);
   data.AddMember("requested", json::str(requested.substr(0, 100), a), a);
   return http::error_response(kRpc, 400, rpc::kUnsupportedVersion,
-                   "Bad Request: unsupported MCP-Protocol-Version '" + requested.substr(0, 100) +
-                       "'; supported: " + mcp::supported_versions_text(),
-                   nullptr, &data);
+                              "Bad Request: unsupported MCP-Protocol-Version '" +
+                                  requested.substr(0, 100) +
+                                  "'; supported: " + mcp::supported_versions_text(),
+                              nullptr, &data);
 }
 
 std::optional<rapidjson::Document> take_message(const rpc::Dispatcher& dispatcher,
-                                                session::Session& session, const rapidjson::Value& msg,
+                                                session::Session& session,
+                                                const rapidjson::Value& msg,
                                                 rpc::CallContext& ctx) {
   const MessageKind kind = classify(msg);
   if (kind == MessageKind::kResponse) {

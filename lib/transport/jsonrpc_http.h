@@ -39,8 +39,8 @@ http::Response unsupported_version(const std::string& requested);
 // notifications/cancelled reaches the call it names, and the dispatcher sees the rest. Returns
 // the error answer for a bad envelope, else nullopt.
 std::optional<rapidjson::Document> take_message(const rpc::Dispatcher& dispatcher,
-                                                session::Session& session, const rapidjson::Value& msg,
-                                                rpc::CallContext& ctx);
+                                                session::Session& session,
+                                                const rapidjson::Value& msg, rpc::CallContext& ctx);
 
 // A request running in a session, known by its id while it lives, so notifications/cancelled can
 // reach it. Not thread-safe: the call's thread.

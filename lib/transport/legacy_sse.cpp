@@ -10,9 +10,9 @@
 #include "json/json.h"
 #include "log/log.h"
 #include "rpc/errors.h"
+#include "session/session_table.h"
 #include "sse/frame.h"
 #include "transport/jsonrpc_http.h"
-#include "session/session_table.h"
 #include "transport/stream_start.h"
 
 namespace shopmcp::transport {
@@ -47,8 +47,8 @@ class LegacyPeer final : public rpc::Peer {
 
 void open_stream(const Services& s, const http::Request& req, http::Exchange& ex) {
   if (!parse_accept(req.header("accept")).sse) {
-    return ex.respond(
-        http::error_response(kRpc, 406, rpc::kInvalidRequest, "Not Acceptable: Accept must list text/event-stream"));
+    return ex.respond(http::error_response(kRpc, 406, rpc::kInvalidRequest,
+                                           "Not Acceptable: Accept must list text/event-stream"));
   }
   sse::StreamSlot slot = s.hub->reserve();
   if (!slot) {
@@ -61,16 +61,17 @@ void open_stream(const Services& s, const http::Request& req, http::Exchange& ex
   std::shared_ptr<session::Session> session = std::move(created).value();
   const std::uint64_t stream = session->open_stream();
   MCP_CHECK(session->claim_standalone(stream));
-  spdlog::info("MCP session created {{\"session_id\":\"{}\",\"transport\":\"HTTP+SSE\",\"client_ip\":\"{}\"}}",
-               session->id(), req.remote_addr);
+  spdlog::info(
+      "MCP session created "
+      "{{\"session_id\":\"{}\",\"transport\":\"HTTP+SSE\",\"client_ip\":\"{}\"}}",
+      session->id(), req.remote_addr);
 
   http::Response head = sse_head("");
   head.body = sse::event("endpoint", "/mcp/messages?sessionId=" + session->id());
   // The session lives as long as its stream.
   session::SessionTable* sessions = s.sessions;
-  ex.start_stream(session_stream(std::move(head), std::move(slot), session, stream,
-                                 "GET /mcp/sse", 0,
-                                 [sessions, id = session->id()](sse::CloseReason reason) {
+  ex.start_stream(session_stream(std::move(head), std::move(slot), session, stream, "GET /mcp/sse",
+                                 0, [sessions, id = session->id()](sse::CloseReason reason) {
                                    sessions->remove(id, reason, "stream_closed");
                                  }));
 }
@@ -78,24 +79,29 @@ void open_stream(const Services& s, const http::Request& req, http::Exchange& ex
 void post_message(const Services& s, const http::Request& req, http::Exchange& ex) {
   const auto id = req.query_param("sessionId");
   if (!id || id->empty()) {
-    return ex.respond(http::error_response(kRpc, 400, rpc::kInvalidRequest,
-                     "Bad Request: sessionId is required; use the endpoint URL that GET /mcp/sse "
-                     "sent"));
+    return ex.respond(http::error_response(
+        kRpc, 400, rpc::kInvalidRequest,
+        "Bad Request: sessionId is required; use the endpoint URL that GET /mcp/sse "
+        "sent"));
   }
   auto session = s.sessions->find(*id);
   if (!session || session->kind() != session::SessionKind::kLegacy) {
-    return ex.respond(http::error_response(kRpc, 404, rpc::kSessionNotFound,
-                     "Session not found: its stream was closed or it expired; open GET /mcp/sse "
-                     "again"));
+    return ex.respond(http::error_response(
+        kRpc, 404, rpc::kSessionNotFound,
+        "Session not found: its stream was closed or it expired; open GET /mcp/sse "
+        "again"));
   }
   if (!http::is_json_content_type(req.content_type)) {
     return ex.respond(http::refuse(kRpc, http::Refusal::kNotJson, req.content_type));
   }
   auto doc = json::parse(req.body);
-  if (!doc) return ex.respond(http::error_response(kRpc, 400, rpc::kParseError, "Parse error: " + doc.error().message));
+  if (!doc)
+    return ex.respond(
+        http::error_response(kRpc, 400, rpc::kParseError, "Parse error: " + doc.error().message));
   if (doc->IsArray()) {
-    return ex.respond(http::error_response(kRpc, 400, rpc::kInvalidRequest,
-                     "Invalid Request: JSON-RPC batches are not supported; send one message"));
+    return ex.respond(http::error_response(
+        kRpc, 400, rpc::kInvalidRequest,
+        "Invalid Request: JSON-RPC batches are not supported; send one message"));
   }
   rpc::CallContext ctx;
   ctx.request_id = req.id;

@@ -43,7 +43,8 @@ http::Response initialize(const Services& s, const http::Request& req) {
   if (body.response) return *body.response;
   // Either the initialize params themselves or a whole JSON-RPC initialize request.
   const Value* params = &*body.body;
-  if (auto p = body.body->FindMember("params"); p != body.body->MemberEnd() && p->value.IsObject()) {
+  if (auto p = body.body->FindMember("params");
+      p != body.body->MemberEnd() && p->value.IsObject()) {
     params = &p->value;
   }
   return http::json_response(200, s.server->initialize_result(params));
@@ -103,15 +104,14 @@ void add_rest_routes(http::Router& router, const Services& s) {
   // Every REST answer is plain data.
   auto plain = [&router](const char* method, const char* path,
                          std::function<http::Response(const http::Request&)> answer) {
-    router.add(method, path, [answer = std::move(answer)](const http::Request& req,
-                                                         http::Exchange& ex) {
-      ex.respond(answer(req));
-    });
+    router.add(method, path,
+               [answer = std::move(answer)](const http::Request& req, http::Exchange& ex) {
+                 ex.respond(answer(req));
+               });
   };
   plain("POST", "/mcp/initialize", [s](const http::Request& r) { return initialize(s, r); });
-  plain("GET", "/mcp/tools", [s](const http::Request&) {
-    return http::json_response(200, s.server->tools_list());
-  });
+  plain("GET", "/mcp/tools",
+        [s](const http::Request&) { return http::json_response(200, s.server->tools_list()); });
   plain("POST", "/mcp/tools/call", [s](const http::Request& r) { return tools_call(s, r); });
   plain("GET", "/mcp/ping", [s](const http::Request&) {
     Document d(rapidjson::kObjectType);

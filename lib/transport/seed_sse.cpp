@@ -96,7 +96,8 @@ void add_seed_sse_route(http::Router& router, const Services& s) {
     }
     const std::string conn_id = "mcp_sse_" + core::random_hex(12);
     spdlog::info(
-        "SSE Connection establishing {{\"connection_id\":\"{}\",\"client_ip\":\"{}\",\"user_agent\":\"{}\"}}",
+        "SSE Connection establishing "
+        "{{\"connection_id\":\"{}\",\"client_ip\":\"{}\",\"user_agent\":\"{}\"}}",
         conn_id, req.remote_addr, req.header("user-agent").value_or("").substr(0, 200));
     http::StreamStart start;
     start.head.set_header("Content-Type", "text/event-stream; charset=utf-8");

@@ -21,9 +21,9 @@ struct Services {
   const rpc::Dispatcher* dispatcher = nullptr;
   const core::Clock* clock = nullptr;
   std::chrono::steady_clock::time_point started;
-  sse::StreamHub* hub = nullptr;             // the stream routes hand their streams to it
+  sse::StreamHub* hub = nullptr;  // the stream routes hand their streams to it
   const metrics::Registry* metrics = nullptr;
-  session::SessionTable* sessions = nullptr;          // Streamable HTTP and legacy HTTP+SSE sessions
+  session::SessionTable* sessions = nullptr;  // Streamable HTTP and legacy HTTP+SSE sessions
 };
 
 }  // namespace shopmcp::transport

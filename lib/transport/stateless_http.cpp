@@ -23,7 +23,8 @@ class StatelessPeer final : public rpc::Peer {
 
   bool notify(std::string_view method, Document params) override {
     if (cancelled() || !open()) return false;
-    return s_.hub->enqueue(conn_, sse::event("", json::to_string(rpc::notification(method, std::move(params)))));
+    return s_.hub->enqueue(
+        conn_, sse::event("", json::to_string(rpc::notification(method, std::move(params)))));
   }
   core::Result<Document> request(std::string_view method, Document,
                                  std::chrono::milliseconds) override {
@@ -113,7 +114,8 @@ std::optional<http::Response> check_stateless_headers(const http::Request& req, 
     }
   }
   if (params) {
-    if (auto meta = params->FindMember("_meta"); meta != params->MemberEnd() && meta->value.IsObject()) {
+    if (auto meta = params->FindMember("_meta");
+        meta != params->MemberEnd() && meta->value.IsObject()) {
       auto v = meta->value.FindMember("io.modelcontextprotocol/protocolVersion");
       if (v != meta->value.MemberEnd() &&
           !(v->value.IsString() && std::string_view(v->value.GetString()) == kStateless)) {
@@ -129,15 +131,18 @@ std::optional<http::Response> check_stateless_headers(const http::Request& req, 
 void post_stateless(const Services& s, const http::Request& req, const Document& msg,
                     const Accepts& acc, http::Exchange& ex) {
   if (msg.IsArray()) {
-    return ex.respond(http::error_response(kRpc, 400, rpc::kInvalidRequest,
-                                std::string("Invalid Request: JSON-RPC batches are not supported "
-                                            "by protocol version ") + kStateless));
+    return ex.respond(
+        http::error_response(kRpc, 400, rpc::kInvalidRequest,
+                             std::string("Invalid Request: JSON-RPC batches are not supported "
+                                         "by protocol version ") +
+                                 kStateless));
   }
   const MessageKind kind = classify(msg);
   if (kind == MessageKind::kResponse) {
     return ex.respond(http::error_response(kRpc, 400, rpc::kInvalidRequest,
-                                std::string("Invalid Request: protocol version ") + kStateless +
-                                    " has no server-to-client requests to answer"));
+                                           std::string("Invalid Request: protocol version ") +
+                                               kStateless +
+                                               " has no server-to-client requests to answer"));
   }
   rpc::CallContext ctx;
   ctx.request_id = req.id;
@@ -149,8 +154,8 @@ void post_stateless(const Services& s, const http::Request& req, const Document&
   const std::string method = msg["method"].GetString();
   if (!s.dispatcher->has(method) || method == "initialize") {
     if (kind == MessageKind::kNotification) return ex.respond(accepted());
-    return ex.respond(http::error_response(kRpc, 404, rpc::kMethodNotFound,
-                                "Method not found: " + method.substr(0, 100), &msg["id"]));
+    return ex.respond(http::error_response(
+        kRpc, 404, rpc::kMethodNotFound, "Method not found: " + method.substr(0, 100), &msg["id"]));
   }
   if (kind == MessageKind::kNotification) {
     auto reply = s.dispatcher->handle(msg, ctx);
@@ -162,6 +167,5 @@ void post_stateless(const Services& s, const http::Request& req, const Document&
   if (peer.finish(reply)) return;  // answered on the stream
   ex.respond(reply ? json_answer(*reply, "") : accepted());
 }
-
 
 }  // namespace shopmcp::transport

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "http/exchange.h"
-#include "sse/stream_hub.h"
 #include "session/session_table.h"
+#include "sse/stream_hub.h"
 
 namespace shopmcp::transport {
 

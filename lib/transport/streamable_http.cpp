@@ -7,9 +7,9 @@
 #include "json/json.h"
 #include "log/log.h"
 #include "rpc/errors.h"
+#include "session/session_table.h"
 #include "sse/frame.h"
 #include "transport/jsonrpc_http.h"
-#include "session/session_table.h"
 #include "transport/stateless_http.h"
 #include "transport/stream_start.h"
 
@@ -29,15 +29,17 @@ struct SessionOrResponse {
 SessionOrResponse require_session(const Services& s, const http::Request& req) {
   auto id = req.header("mcp-session-id");
   if (!id || id->empty()) {
-    return {nullptr, http::error_response(kRpc, 400, rpc::kInvalidRequest,
-                               "Bad Request: the Mcp-Session-Id header is required; send "
-                               "initialize first and repeat the id it returns")};
+    return {nullptr,
+            http::error_response(kRpc, 400, rpc::kInvalidRequest,
+                                 "Bad Request: the Mcp-Session-Id header is required; send "
+                                 "initialize first and repeat the id it returns")};
   }
   auto session = s.sessions->find(*id);
   if (!session || session->kind() != session::SessionKind::kStreamable) {
-    return {nullptr, http::error_response(kRpc, 404, rpc::kSessionNotFound,
-                               "Session not found: it expired or was deleted; send initialize "
-                               "to start a new one")};
+    return {nullptr,
+            http::error_response(kRpc, 404, rpc::kSessionNotFound,
+                                 "Session not found: it expired or was deleted; send initialize "
+                                 "to start a new one")};
   }
   return {std::move(session), std::nullopt};
 }
@@ -48,7 +50,10 @@ class SessionPeer final : public rpc::Peer {
  public:
   SessionPeer(const Services& s, http::Exchange& ex, std::shared_ptr<session::Session> session,
               bool sse_ok, std::shared_ptr<std::atomic<bool>> cancelled)
-      : s_(s), ex_(ex), session_(std::move(session)), sse_ok_(sse_ok),
+      : s_(s),
+        ex_(ex),
+        session_(std::move(session)),
+        sse_ok_(sse_ok),
         cancelled_(std::move(cancelled)) {}
 
   bool notify(std::string_view method, Document params) override {
@@ -96,7 +101,8 @@ class SessionPeer final : public rpc::Peer {
     http::Response head = sse_head(session_->id());
     head.body = session_->priming_frame(stream);
     stream_ = stream;
-    ex_.start_stream(session_stream(std::move(head), std::move(slot), session_, stream, "POST /mcp"));
+    ex_.start_stream(
+        session_stream(std::move(head), std::move(slot), session_, stream, "POST /mcp"));
     return true;
   }
 
@@ -117,7 +123,8 @@ http::Response initialize(const Services& s, const http::Request& req, const Doc
       requested = v->value.GetString();
     }
   }
-  auto session = s.sessions->create(session::SessionKind::kStreamable, mcp::negotiate_version(requested));
+  auto session =
+      s.sessions->create(session::SessionKind::kStreamable, mcp::negotiate_version(requested));
   if (!session) {
     return http::refuse(kRpc, http::Refusal::kSessionCap, session.error().message, &msg["id"]);
   }
@@ -130,19 +137,24 @@ http::Response initialize(const Services& s, const http::Request& req, const Doc
     s.sessions->remove(id, sse::CloseReason::kSessionDeleted, "initialize_failed");
     return reply ? json_answer(*reply, "") : accepted();
   }
-  spdlog::info("MCP session created {{\"session_id\":\"{}\",\"protocol_version\":\"{}\",\"client_ip\":\"{}\"}}",
-               id, (*session)->protocol_version(), req.remote_addr);
+  spdlog::info(
+      "MCP session created "
+      "{{\"session_id\":\"{}\",\"protocol_version\":\"{}\",\"client_ip\":\"{}\"}}",
+      id, (*session)->protocol_version(), req.remote_addr);
   return json_answer(*reply, id);
 }
 
 http::Response post_batch(const Services& s, const http::Request& req, session::Session& session,
                           const Document& batch) {
   if (session.protocol_version() != "2025-03-26") {
-    return http::error_response(kRpc, 400, rpc::kInvalidRequest,
-                     "Invalid Request: JSON-RPC batches are accepted for protocol version "
-                     "2025-03-26 only; this session uses " + session.protocol_version());
+    return http::error_response(
+        kRpc, 400, rpc::kInvalidRequest,
+        "Invalid Request: JSON-RPC batches are accepted for protocol version "
+        "2025-03-26 only; this session uses " +
+            session.protocol_version());
   }
-  if (batch.Empty()) return http::error_response(kRpc, 400, rpc::kInvalidRequest, "Invalid Request: empty batch");
+  if (batch.Empty())
+    return http::error_response(kRpc, 400, rpc::kInvalidRequest, "Invalid Request: empty batch");
   Document out(rapidjson::kArrayType);
   for (const auto& msg : batch.GetArray()) {
     rpc::CallContext ctx;
@@ -171,13 +183,17 @@ void post_mcp(const Services& s, const http::Request& req, http::Exchange& ex) {
   }
   const Accepts acc = parse_accept(req.header("accept"));
   if (!acc.json && !acc.sse) {
-    return ex.respond(http::error_response(kRpc, 406, rpc::kInvalidRequest,
-                     "Not Acceptable: Accept must list application/json and text/event-stream"));
+    return ex.respond(http::error_response(
+        kRpc, 406, rpc::kInvalidRequest,
+        "Not Acceptable: Accept must list application/json and text/event-stream"));
   }
   auto doc = json::parse(req.body);
-  if (!doc) return ex.respond(http::error_response(kRpc, 400, rpc::kParseError, "Parse error: " + doc.error().message));
+  if (!doc)
+    return ex.respond(
+        http::error_response(kRpc, 400, rpc::kParseError, "Parse error: " + doc.error().message));
   const auto version = req.header("mcp-protocol-version");
-  if (version && !mcp::is_supported_version(*version)) return ex.respond(unsupported_version(*version));
+  if (version && !mcp::is_supported_version(*version))
+    return ex.respond(unsupported_version(*version));
   if (version && *version == kStateless) return post_stateless(s, req, *doc, acc, ex);
 
   if (doc->IsObject() && classify(*doc) == MessageKind::kRequest && (*doc)["method"].IsString() &&
@@ -219,16 +235,19 @@ void post_mcp(const Services& s, const http::Request& req, http::Exchange& ex) {
 
 void get_mcp(const Services& s, const http::Request& req, http::Exchange& ex) {
   const auto version = req.header("mcp-protocol-version");
-  if (version && !mcp::is_supported_version(*version)) return ex.respond(unsupported_version(*version));
+  if (version && !mcp::is_supported_version(*version))
+    return ex.respond(unsupported_version(*version));
   if (version && *version == kStateless) {
-    http::Response r = http::error_response(kRpc, 405, rpc::kInvalidRequest,
-                                 std::string("Method Not Allowed: protocol version ") + kStateless +
-                                     " has no GET stream; POST each request");
+    http::Response r =
+        http::error_response(kRpc, 405, rpc::kInvalidRequest,
+                             std::string("Method Not Allowed: protocol version ") + kStateless +
+                                 " has no GET stream; POST each request");
     r.set_header("Allow", "POST");
     return ex.respond(r);
   }
   if (!parse_accept(req.header("accept")).sse) {
-    return ex.respond(http::error_response(kRpc, 406, rpc::kInvalidRequest, "Not Acceptable: Accept must list text/event-stream"));
+    return ex.respond(http::error_response(kRpc, 406, rpc::kInvalidRequest,
+                                           "Not Acceptable: Accept must list text/event-stream"));
   }
   auto found = require_session(s, req);
   if (found.response) return ex.respond(std::move(*found.response));
@@ -241,8 +260,9 @@ void get_mcp(const Services& s, const http::Request& req, http::Exchange& ex) {
     auto ev = session->find_event(*last_event_id);
     if (!ev) {
       return ex.respond(http::error_response(kRpc, 400, rpc::kInvalidRequest,
-                       "Bad Request: Last-Event-ID '" + last_event_id->substr(0, 100) +
-                           "' is not an event of this session"));
+                                             "Bad Request: Last-Event-ID '" +
+                                                 last_event_id->substr(0, 100) +
+                                                 "' is not an event of this session"));
     }
     stream = ev->first;
     after = ev->second;
@@ -251,8 +271,9 @@ void get_mcp(const Services& s, const http::Request& req, http::Exchange& ex) {
     stream = session->open_stream();
     if (!session->claim_standalone(stream)) {
       session->end_stream(stream);
-      return ex.respond(http::error_response(kRpc, 409, rpc::kInvalidRequest,
-                       "Conflict: this session already has its GET stream open"));
+      return ex.respond(
+          http::error_response(kRpc, 409, rpc::kInvalidRequest,
+                               "Conflict: this session already has its GET stream open"));
     }
     first = session->priming_frame(stream);
   }
@@ -271,8 +292,8 @@ http::Response delete_mcp(const Services& s, const http::Request& req) {
   const auto version = req.header("mcp-protocol-version");
   if (version && *version == kStateless) {
     http::Response r = http::error_response(kRpc, 405, rpc::kInvalidRequest,
-                                 std::string("Method Not Allowed: protocol version ") + kStateless +
-                                     " has no sessions to delete");
+                                            std::string("Method Not Allowed: protocol version ") +
+                                                kStateless + " has no sessions to delete");
     r.set_header("Allow", "POST");
     return r;
   }
@@ -291,9 +312,8 @@ void add_streamable_http_routes(http::Router& router, const Services& s) {
              [s](const http::Request& req, http::Exchange& ex) { post_mcp(s, req, ex); });
   router.add("GET", "/mcp",
              [s](const http::Request& req, http::Exchange& ex) { get_mcp(s, req, ex); });
-  router.add("DELETE", "/mcp", [s](const http::Request& req, http::Exchange& ex) {
-    ex.respond(delete_mcp(s, req));
-  });
+  router.add("DELETE", "/mcp",
+             [s](const http::Request& req, http::Exchange& ex) { ex.respond(delete_mcp(s, req)); });
 }
 
 }  // namespace shopmcp::transport

@@ -1,6 +1,5 @@
-// POST, GET and DELETE /mcp: MCP Streamable HTTP in every revision (the stateless 2026-07-28 POST is
-// answered by stateless_http.cpp).
-// Thread-safe once added.
+// POST, GET and DELETE /mcp: MCP Streamable HTTP in every revision (the stateless 2026-07-28 POST
+// is answered by stateless_http.cpp). Thread-safe once added.
 #pragma once
 
 #include "http/router.h"

@@ -14,13 +14,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <dirent.h>
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -148,12 +148,18 @@ int main(int argc, char** argv) {
       continue;
     }
     const char* v = argv[++i];
-    if (a == "--port") o.port = std::atoi(v);
-    else if (a == "--streams") o.streams = std::atoi(v);
-    else if (a == "--ping-interval") o.ping_interval = std::atof(v);
-    else if (a == "--duration") o.duration = std::atof(v);
-    else if (a == "--app-pid") o.app_pid = std::atoi(v);
-    else if (a == "--hangups") o.hangups = std::atoi(v);
+    if (a == "--port")
+      o.port = std::atoi(v);
+    else if (a == "--streams")
+      o.streams = std::atoi(v);
+    else if (a == "--ping-interval")
+      o.ping_interval = std::atof(v);
+    else if (a == "--duration")
+      o.duration = std::atof(v);
+    else if (a == "--app-pid")
+      o.app_pid = std::atoi(v);
+    else if (a == "--hangups")
+      o.hangups = std::atoi(v);
     else {
       std::fprintf(stderr, "sse_bench: unknown option %s\n", a.c_str());
       return 2;
@@ -236,10 +242,13 @@ int main(int argc, char** argv) {
   int ok = 0, failed = 0;
   std::vector<double> lateness;
   for (auto& s : streams) {
-    if (s.headers_ok && !s.eof && !s.pings.empty()) ++ok;
-    else ++failed;
+    if (s.headers_ok && !s.eof && !s.pings.empty())
+      ++ok;
+    else
+      ++failed;
     for (size_t k = 1; k < s.pings.size(); ++k) {
-      const double gap = std::chrono::duration<double, std::milli>(s.pings[k] - s.pings[k - 1]).count();
+      const double gap =
+          std::chrono::duration<double, std::milli>(s.pings[k] - s.pings[k - 1]).count();
       lateness.push_back(std::max(0.0, gap - o.ping_interval * 1000));
     }
   }
@@ -310,9 +319,10 @@ int main(int argc, char** argv) {
     }
     int with_close = 0;
     for (auto& s : streams) with_close += s.closed_frame;
-    std::printf("drain on SIGTERM: %d of %d streams got a close frame; all ended in %.0f ms, "
-                "app exited in %.0f ms\n",
-                with_close, open_now, streams_done, ms_since(t0));
+    std::printf(
+        "drain on SIGTERM: %d of %d streams got a close frame; all ended in %.0f ms, "
+        "app exited in %.0f ms\n",
+        with_close, open_now, streams_done, ms_since(t0));
   }
   const bool late = !lateness.empty() && pct(lateness, 100) > o.ping_interval * 1000 / 2;
   return failed == 0 && !late ? 0 : 1;

@@ -26,8 +26,9 @@ TEST_SUITE("config") {
   }
 
   TEST_CASE("environment variables set options and flags win over them") {
-    auto c = parse_with({"--threads", "3"}, {{"SHOP_MCP_THREADS", "5"}, {"SHOP_MCP_DB", "/x.db"},
-                                             {"SHOP_MCP_PING_INTERVAL", "2"}});
+    auto c = parse_with(
+        {"--threads", "3"},
+        {{"SHOP_MCP_THREADS", "5"}, {"SHOP_MCP_DB", "/x.db"}, {"SHOP_MCP_PING_INTERVAL", "2"}});
     REQUIRE(c.has_value());
     CHECK(c->threads == 3);
     CHECK(c->db == "/x.db");
@@ -80,9 +81,10 @@ TEST_SUITE("config") {
     CHECK(h.find("--version") != std::string::npos);
   }
   TEST_CASE("sessions, allow-lists and the bearer token") {
-    auto c = parse_with({"--allowed-hosts", "a.example, b.example:8443", "--session-idle-timeout", "5"},
-                        {{"SHOP_MCP_AUTH_TOKEN", "0123456789abcdef-token"},
-                         {"SHOP_MCP_ALLOWED_ORIGINS", "https://a.example"}});
+    auto c =
+        parse_with({"--allowed-hosts", "a.example, b.example:8443", "--session-idle-timeout", "5"},
+                   {{"SHOP_MCP_AUTH_TOKEN", "0123456789abcdef-token"},
+                    {"SHOP_MCP_ALLOWED_ORIGINS", "https://a.example"}});
     REQUIRE(c.has_value());
     CHECK(c->allowed_hosts == std::vector<std::string>{"a.example", "b.example:8443"});
     CHECK(c->allowed_origins == std::vector<std::string>{"https://a.example"});
@@ -93,7 +95,8 @@ TEST_SUITE("config") {
     REQUIRE_FALSE(short_token.has_value());
     CHECK(short_token.error().message.find("SHOP_MCP_AUTH_TOKEN") != std::string::npos);
     CHECK(short_token.error().message.find("short") == std::string::npos);  // never echoed
-    CHECK_FALSE(parse_with({"--auth-token", "0123456789abcdef-token"}, {}).has_value());  // env only
+    CHECK_FALSE(
+        parse_with({"--auth-token", "0123456789abcdef-token"}, {}).has_value());  // env only
     auto missing = parse_with({"--auth-token-file", "/nonexistent/token"}, {});
     REQUIRE_FALSE(missing.has_value());
     CHECK(shopmcp::config::help_text().find("SHOP_MCP_AUTH_TOKEN") != std::string::npos);

@@ -23,7 +23,8 @@ Request req(std::map<std::string, std::string> headers, std::string path = "/mcp
 TEST_SUITE("http.guard") {
   TEST_CASE("loopback hosts and origins pass by default; others get 403 with a JSON-RPC error") {
     Guard g({});
-    for (const char* h : {"localhost", "localhost:8080", "127.0.0.1:9", "[::1]:8080", "LOCALHOST"}) {
+    for (const char* h :
+         {"localhost", "localhost:8080", "127.0.0.1:9", "[::1]:8080", "LOCALHOST"}) {
       CHECK_MESSAGE(!g.check(req({{"host", h}})).has_value(), h);
     }
     for (const char* o : {"http://localhost:3000", "https://127.0.0.1", "http://[::1]:80"}) {
@@ -36,8 +37,10 @@ TEST_SUITE("http.guard") {
     auto body = shopmcp::json::parse(host->body);
     REQUIRE(body.has_value());
     CHECK(std::string((*body)["jsonrpc"].GetString()) == "2.0");
-    CHECK(std::string((*body)["error"]["message"].GetString()).find("evil.example.com") != std::string::npos);
-    for (const char* o : {"http://evil.example.com", "null", "http://localhost.evil.com", "file://"}) {
+    CHECK(std::string((*body)["error"]["message"].GetString()).find("evil.example.com") !=
+          std::string::npos);
+    for (const char* o :
+         {"http://evil.example.com", "null", "http://localhost.evil.com", "file://"}) {
       auto r = g.check(req({{"host", "localhost"}, {"origin", o}}));
       CHECK_MESSAGE((r && r->status == 403), o);
     }
@@ -53,8 +56,10 @@ TEST_SUITE("http.guard") {
     CHECK_FALSE(g.check(req({{"host", "shop.example.com:443"}})).has_value());
     CHECK_FALSE(g.check(req({{"host", "api.example.com:8443"}})).has_value());
     CHECK(g.check(req({{"host", "api.example.com:9000"}}))->status == 403);
-    CHECK_FALSE(g.check(req({{"host", "shop.example.com"}, {"origin", "https://shop.example.com"}})).has_value());
-    CHECK(g.check(req({{"host", "shop.example.com"}, {"origin", "http://shop.example.com"}}))->status == 403);
+    CHECK_FALSE(g.check(req({{"host", "shop.example.com"}, {"origin", "https://shop.example.com"}}))
+                    .has_value());
+    CHECK(g.check(req({{"host", "shop.example.com"}, {"origin", "http://shop.example.com"}}))
+              ->status == 403);
     GuardOptions any;
     any.allowed_hosts = {"*"};
     any.allowed_origins = {"*"};
@@ -70,7 +75,8 @@ TEST_SUITE("http.guard") {
     REQUIRE(missing.has_value());
     CHECK(missing->status == 401);
     CHECK(missing->header("WWW-Authenticate")->rfind("Bearer", 0) == 0);
-    auto wrong = g.check(req({{"host", "localhost"}, {"authorization", "Bearer s3cret-token-0123456788"}}));
+    auto wrong =
+        g.check(req({{"host", "localhost"}, {"authorization", "Bearer s3cret-token-0123456788"}}));
     CHECK(wrong->status == 401);
     CHECK(wrong->header("WWW-Authenticate")->find("invalid_token") != std::string::npos);
     CHECK(wrong->body.find("s3cret") == std::string::npos);
@@ -80,6 +86,8 @@ TEST_SUITE("http.guard") {
     CHECK_FALSE(g.check(req({{"authorization", "bearer s3cret-token-0123456789"}})).has_value());
     CHECK_FALSE(g.check(req({}, "/mcp/health")).has_value());
     // Host is checked before the token.
-    CHECK(g.check(req({{"host", "evil.example.com"}, {"authorization", "Bearer s3cret-token-0123456789"}}))->status == 403);
+    CHECK(g.check(req({{"host", "evil.example.com"},
+                       {"authorization", "Bearer s3cret-token-0123456789"}}))
+              ->status == 403);
   }
 }

@@ -59,17 +59,18 @@ struct Catalog {
 
   explicit Catalog(bool with_catalogue = true) {
     if (with_catalogue) {
-      resources.add(mcp::Resource{"memo://note", "note", "", "A note", "text/plain", [this] {
-        return mcp::ReadResult(std::vector<ResourceContents>{
-            ResourceContents::of_text("memo://note", "text/plain", note)});
-      }});
+      resources.add(
+          mcp::Resource{"memo://note", "note", "", "A note", "text/plain", [this] {
+                          return mcp::ReadResult(std::vector<ResourceContents>{
+                              ResourceContents::of_text("memo://note", "text/plain", note)});
+                        }});
       mcp::ResourceTemplate t;
       t.uri_template = "memo://items/{id}/v{version}";
       t.name = "item";
       t.read = [](const std::string& uri, const Arguments& vars) -> mcp::ReadResult {
         if (vars.at("id") == "missing") return core::not_found("no such item");
-        return std::vector<ResourceContents>{ResourceContents::of_text(
-            uri, "text/plain", vars.at("id") + "@" + vars.at("version"))};
+        return std::vector<ResourceContents>{
+            ResourceContents::of_text(uri, "text/plain", vars.at("id") + "@" + vars.at("version"))};
       };
       t.complete["id"] = [](std::string_view v, const Arguments& ctx) {
         std::vector<std::string> all{"apple", "banana", "pineapple"};
@@ -77,31 +78,30 @@ struct Catalog {
         return mcp::filter_candidates(all, v);
       };
       resources.add(std::move(t));
-      prompts.add(mcp::Prompt{"greet",
-                              "Greeting",
-                              "Greets someone",
-                              {{"who", "", "Whom to greet", true,
-                                [](std::string_view v, const Arguments&) {
-                                  return mcp::filter_candidates({"Ann", "Bob", "annette"}, v);
-                                }},
-                               {"tone", "", "How", false, {}}},
-                              [](const Arguments& a) -> core::Result<rapidjson::Document> {
-                                if (a.at("who") == "nobody") {
-                                  return core::invalid_argument("\"who\" must be someone");
-                                }
-                                rapidjson::Document r(rapidjson::kObjectType);
-                                auto& al = r.GetAllocator();
-                                rapidjson::Value m(rapidjson::kArrayType);
-                                m.PushBack(mcp::prompt_message(
-                                               "user", mcp::text_content("Hello " + a.at("who"), al),
-                                               al),
-                                           al);
-                                r.AddMember("messages", m, al);
-                                return r;
-                              }});
+      prompts.add(mcp::Prompt{
+          "greet",
+          "Greeting",
+          "Greets someone",
+          {{"who", "", "Whom to greet", true,
+            [](std::string_view v, const Arguments&) {
+              return mcp::filter_candidates({"Ann", "Bob", "annette"}, v);
+            }},
+           {"tone", "", "How", false, {}}},
+          [](const Arguments& a) -> core::Result<rapidjson::Document> {
+            if (a.at("who") == "nobody") {
+              return core::invalid_argument("\"who\" must be someone");
+            }
+            rapidjson::Document r(rapidjson::kObjectType);
+            auto& al = r.GetAllocator();
+            rapidjson::Value m(rapidjson::kArrayType);
+            m.PushBack(
+                mcp::prompt_message("user", mcp::text_content("Hello " + a.at("who"), al), al), al);
+            r.AddMember("messages", m, al);
+            return r;
+          }});
     }
-    server = std::make_unique<mcp::Server>(mcp::ServerInfo{"t", "", "1", "", ""}, tools,
-                                           &resources, &prompts, &clients);
+    server = std::make_unique<mcp::Server>(mcp::ServerInfo{"t", "", "1", "", ""}, tools, &resources,
+                                           &prompts, &clients);
     server->install(d);
   }
 
@@ -114,8 +114,8 @@ struct Catalog {
   }
   rapidjson::Document req(const char* method, const std::string& params,
                           const std::string& session = "s1") {
-    return call(std::string(R"({"jsonrpc":"2.0","id":1,"method":")") + method +
-                    R"(","params":)" + params + "}",
+    return call(std::string(R"({"jsonrpc":"2.0","id":1,"method":")") + method + R"(","params":)" +
+                    params + "}",
                 session);
   }
 };
@@ -241,7 +241,8 @@ TEST_SUITE("mcp.catalog") {
     auto missing = c.req("prompts/get", R"({"name":"greet"})");
     CHECK(error_code(missing) == -32602);
     CHECK(error_message(missing).find("\"who\"") != std::string::npos);
-    auto unknown_arg = c.req("prompts/get", R"({"name":"greet","arguments":{"who":"Ann","x":"1"}})");
+    auto unknown_arg =
+        c.req("prompts/get", R"({"name":"greet","arguments":{"who":"Ann","x":"1"}})");
     CHECK(error_message(unknown_arg).find("\"x\"") != std::string::npos);
     CHECK(error_message(unknown_arg).find("who, tone") != std::string::npos);
     CHECK(error_code(c.req("prompts/get", R"({"name":"greet","arguments":{"who":5}})")) == -32602);
@@ -254,26 +255,38 @@ TEST_SUITE("mcp.catalog") {
 
   TEST_CASE("completion/complete for prompt arguments and template variables") {
     Catalog c;
-    auto r = c.req("completion/complete",
-                   R"({"ref":{"type":"ref/prompt","name":"greet"},"argument":{"name":"who","value":"an"}})");
+    auto r = c.req(
+        "completion/complete",
+        R"({"ref":{"type":"ref/prompt","name":"greet"},"argument":{"name":"who","value":"an"}})");
     const auto& values = r["result"]["completion"]["values"];
     REQUIRE(values.Size() == 2);
     CHECK(std::string(values[0].GetString()) == "Ann");
     CHECK(std::string(values[1].GetString()) == "annette");
     // No completer, or an argument the prompt does not have: an empty list, not an error.
-    auto none = c.req("completion/complete",
-                      R"({"ref":{"type":"ref/prompt","name":"greet"},"argument":{"name":"tone","value":"x"}})");
+    auto none = c.req(
+        "completion/complete",
+        R"({"ref":{"type":"ref/prompt","name":"greet"},"argument":{"name":"tone","value":"x"}})");
     CHECK(none["result"]["completion"]["values"].Size() == 0);
-    auto tmpl = c.req("completion/complete",
-                      R"({"ref":{"type":"ref/resource","uri":"memo://items/{id}/v{version}"},"argument":{"name":"id","value":"v"},"context":{"arguments":{"version":"7"}}})");
+    auto tmpl = c.req(
+        "completion/complete",
+        R"({"ref":{"type":"ref/resource","uri":"memo://items/{id}/v{version}"},"argument":{"name":"id","value":"v"},"context":{"arguments":{"version":"7"}}})");
     REQUIRE(tmpl["result"]["completion"]["values"].Size() == 1);
     CHECK(std::string(tmpl["result"]["completion"]["values"][0].GetString()) == "v7");
+    CHECK(
+        error_code(c.req(
+            "completion/complete",
+            R"({"ref":{"type":"ref/prompt","name":"nope"},"argument":{"name":"a","value":""}})")) ==
+        -32602);
+    CHECK(
+        error_code(c.req(
+            "completion/complete",
+            R"({"ref":{"type":"ref/resource","uri":"memo://x/{y}"},"argument":{"name":"y","value":""}})")) ==
+        -32602);
     CHECK(error_code(c.req("completion/complete",
-                           R"({"ref":{"type":"ref/prompt","name":"nope"},"argument":{"name":"a","value":""}})")) == -32602);
-    CHECK(error_code(c.req("completion/complete",
-                           R"({"ref":{"type":"ref/resource","uri":"memo://x/{y}"},"argument":{"name":"y","value":""}})")) == -32602);
-    CHECK(error_code(c.req("completion/complete", R"({"ref":{"type":"ref/other"},"argument":{"name":"a","value":""}})")) == -32602);
-    CHECK(error_code(c.req("completion/complete", R"({"argument":{"name":"a","value":""}})")) == -32602);
+                           R"({"ref":{"type":"ref/other"},"argument":{"name":"a","value":""}})")) ==
+          -32602);
+    CHECK(error_code(c.req("completion/complete", R"({"argument":{"name":"a","value":""}})")) ==
+          -32602);
   }
 
   TEST_CASE("tool results may carry any content blocks") {
@@ -285,7 +298,8 @@ TEST_SUITE("mcp.catalog") {
     auto& a = blocks.GetAllocator();
     blocks.PushBack(mcp::image_content("AAAA", "image/png", a), a);
     blocks.PushBack(mcp::audio_content("BBBB", "audio/wav", a), a);
-    blocks.PushBack(mcp::embedded_resource(ResourceContents::of_blob("x://b", "image/png", "CCCC"), a), a);
+    blocks.PushBack(
+        mcp::embedded_resource(ResourceContents::of_blob("x://b", "image/png", "CCCC"), a), a);
     blocks.PushBack(mcp::resource_link("x://l", "link", "text/plain", "", a), a);
     auto r = mcp::to_call_result(mcp::ToolResult::of_content(std::move(blocks)));
     const auto& c = r["content"];

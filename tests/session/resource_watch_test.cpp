@@ -29,14 +29,18 @@ struct Note {
 std::function<void(mcp::ResourceRegistry&)> note_resource(Note& note) {
   return [&note](mcp::ResourceRegistry& r) {
     r.add(mcp::Resource{"memo://note", "note", "", "A note", "text/plain", [&note] {
-      return mcp::ReadResult(std::vector<mcp::ResourceContents>{
-          mcp::ResourceContents::of_text("memo://note", "text/plain", note.get())});
-    }});
+                          return mcp::ReadResult(
+                              std::vector<mcp::ResourceContents>{mcp::ResourceContents::of_text(
+                                  "memo://note", "text/plain", note.get())});
+                        }});
   };
 }
 
 std::string subscribe(McpStack& s, const std::string& sid) {
-  return s.rpc(sid, R"({"jsonrpc":"2.0","id":7,"method":"resources/subscribe","params":{"uri":"memo://note"}})")
+  return s
+      .rpc(
+          sid,
+          R"({"jsonrpc":"2.0","id":7,"method":"resources/subscribe","params":{"uri":"memo://note"}})")
       .body;
 }
 
@@ -63,7 +67,9 @@ TEST_SUITE("session.resource_watch") {
     CHECK(std::string(messages[0]["method"].GetString()) == "notifications/resources/updated");
     CHECK(std::string(messages[0]["params"]["uri"].GetString()) == "memo://note");
     // After unsubscribing, changes are not announced.
-    s.rpc(sid, R"({"jsonrpc":"2.0","id":8,"method":"resources/unsubscribe","params":{"uri":"memo://note"}})");
+    s.rpc(
+        sid,
+        R"({"jsonrpc":"2.0","id":8,"method":"resources/unsubscribe","params":{"uri":"memo://note"}})");
     note.set("third");
     CHECK(watcher.poll_once() == 0);
   }

@@ -55,9 +55,8 @@ struct Catalog {
 
   std::vector<std::string> complete(const std::string& ref, const std::string& arg,
                                     const std::string& value) {
-    auto r = req("completion/complete",
-                 R"({"ref":)" + ref + R"(,"argument":{"name":")" + arg + R"(","value":")" +
-                     value + R"("}})");
+    auto r = req("completion/complete", R"({"ref":)" + ref + R"(,"argument":{"name":")" + arg +
+                                            R"(","value":")" + value + R"("}})");
     REQUIRE_MESSAGE(r.HasMember("result"), json::to_string(r));
     std::vector<std::string> out;
     for (auto& v : r["result"]["completion"]["values"].GetArray()) out.emplace_back(v.GetString());
@@ -135,8 +134,9 @@ TEST_SUITE("shop.catalog") {
     REQUIRE(txns.size() == 99);  // TXN000001..TXN000099 of the 500 orders
     CHECK(txns.front() == "TXN000001");
     CHECK(txns.back() == "TXN000099");
-    auto many = c.req("completion/complete",
-                      R"({"ref":{"type":"ref/resource","uri":"shop://orders/{transaction_id}"},"argument":{"name":"transaction_id","value":"txn"}})");
+    auto many = c.req(
+        "completion/complete",
+        R"({"ref":{"type":"ref/resource","uri":"shop://orders/{transaction_id}"},"argument":{"name":"transaction_id","value":"txn"}})");
     CHECK(many["result"]["completion"]["values"].Size() == 100);
     CHECK(many["result"]["completion"]["hasMore"].GetBool());
   }
@@ -155,30 +155,33 @@ TEST_SUITE("shop.catalog") {
     const std::string report = c.prompt_text(
         "sales_report", R"({"date_from":")" + from + R"(","date_to":")" + to + R"("})");
     CHECK(report.find(from + " to " + to) != std::string::npos);
-    auto stats = c.shop.call("get_customer_stats", (R"({"date_from":")" + from +
-                                                    R"(","date_to":")" + to + R"(","limit":10})")
-                                                       .c_str());
+    auto stats = c.shop.call(
+        "get_customer_stats",
+        (R"({"date_from":")" + from + R"(","date_to":")" + to + R"(","limit":10})").c_str());
     CHECK(report.find(stats["content"][0]["text"].GetString()) != std::string::npos);
 
     const std::string summary = c.prompt_text("customer_summary", R"({"customer_name":"李小芳"})");
     CHECK(summary.find("李小芳") != std::string::npos);
     CHECK(summary.find("\"customer_name\": \"李小芳\"") != std::string::npos);
 
-    const std::string stock = c.prompt_text("stock_check", R"({"category":"雪糕","threshold":"35"})");
+    const std::string stock =
+        c.prompt_text("stock_check", R"({"category":"雪糕","threshold":"35"})");
     CHECK(stock.find("fewer than 35 units") != std::string::npos);
     CHECK(stock.find("哈根達斯雪糕") != std::string::npos);
     CHECK(stock.find("可口可樂\",\n      \"description") == std::string::npos);  // other category
 
-    auto bad_date = c.req("prompts/get",
-                          R"({"name":"sales_report","arguments":{"date_from":"2026-02-30","date_to":"2026-03-01"}})");
+    auto bad_date = c.req(
+        "prompts/get",
+        R"({"name":"sales_report","arguments":{"date_from":"2026-02-30","date_to":"2026-03-01"}})");
     CHECK(bad_date["error"]["code"].GetInt() == -32602);
     CHECK(std::string(bad_date["error"]["message"].GetString()).find("date_from") !=
           std::string::npos);
-    auto missing = c.req("prompts/get", R"({"name":"sales_report","arguments":{"date_from":"2026-01-01"}})");
+    auto missing =
+        c.req("prompts/get", R"({"name":"sales_report","arguments":{"date_from":"2026-01-01"}})");
     CHECK(std::string(missing["error"]["message"].GetString()).find("\"date_to\"") !=
           std::string::npos);
-    auto threshold = c.req("prompts/get",
-                           R"({"name":"stock_check","arguments":{"category":"x","threshold":"lots"}})");
+    auto threshold = c.req(
+        "prompts/get", R"({"name":"stock_check","arguments":{"category":"x","threshold":"lots"}})");
     CHECK(std::string(threshold["error"]["message"].GetString()).find("\"threshold\"") !=
           std::string::npos);
   }

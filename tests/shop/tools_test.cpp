@@ -11,10 +11,9 @@ using shopmcp::testing::Shop;
 TEST_SUITE("shop.tools") {
   TEST_CASE("the five tools are listed with descriptions and schemas") {
     Shop shop(10);
-    CHECK(shop.tools.names() == std::vector<std::string>{"get_orders", "get_products",
-                                                          "get_customer_stats",
-                                                          "get_order_analytics",
-                                                          "send_excel_email"});
+    CHECK(shop.tools.names() ==
+          std::vector<std::string>{"get_orders", "get_products", "get_customer_stats",
+                                   "get_order_analytics", "send_excel_email"});
     rapidjson::Document d(rapidjson::kObjectType);
     rapidjson::Value list = shop.tools.list(d.GetAllocator());
     for (auto& t : list.GetArray()) {
@@ -37,14 +36,16 @@ TEST_SUITE("shop.tools") {
     for (rapidjson::SizeType i = 0; i < orders.Size(); ++i) {
       CHECK(orders[i]["transaction_id"].GetString() == all[i].transaction_id);
     }
-    CHECK(shop.call("get_orders", R"({"limit":100})")["structuredContent"]["total"].GetInt64() == 100);
+    CHECK(shop.call("get_orders", R"({"limit":100})")["structuredContent"]["total"].GetInt64() ==
+          100);
   }
 
   TEST_CASE("get_orders filters by status, customer, product and amount, inclusive") {
     Shop shop;
     auto all = shop.all_orders();
-    auto d = shop.call("get_orders",
-                       R"({"status":"completed","customer_name":"陳","min_amount":20,"max_amount":60,"limit":100})");
+    auto d = shop.call(
+        "get_orders",
+        R"({"status":"completed","customer_name":"陳","min_amount":20,"max_amount":60,"limit":100})");
     std::vector<std::string> expect;
     for (const auto& o : all) {
       if (o.status == "completed" && o.customer_name.find("陳") != std::string::npos &&
@@ -72,8 +73,9 @@ TEST_SUITE("shop.tools") {
           std::string::npos);
     CHECK(shop.error_text("get_orders", R"({"date_from":"2025-03-02","date_to":"2025-03-01"})")
               .find("date_to: must not be before date_from") != std::string::npos);
-    CHECK(shop.error_text("get_orders", R"({"min_amount":50,"max_amount":10})")
-              .find("min_amount") != std::string::npos);
+    CHECK(
+        shop.error_text("get_orders", R"({"min_amount":50,"max_amount":10})").find("min_amount") !=
+        std::string::npos);
     CHECK(shop.error_text("get_orders", R"({"limit":101})").find("limit") != std::string::npos);
     CHECK(shop.error_text("get_orders", R"({"status":"lost"})").find("status") !=
           std::string::npos);
@@ -96,11 +98,13 @@ TEST_SUITE("shop.tools") {
     }
     auto drinks = shop.call("get_products", R"({"category":"飲料","min_price":14,"max_price":15})");
     std::set<std::string> names;
-    for (auto& p : drinks["structuredContent"]["products"].GetArray()) names.insert(p["name"].GetString());
+    for (auto& p : drinks["structuredContent"]["products"].GetArray())
+      names.insert(p["name"].GetString());
     CHECK(names == std::set<std::string>{"百事可樂", "雪碧"});
     auto stock = shop.call("get_products", R"({"stock_quantity":100})");
     std::set<std::string> stocked;
-    for (auto& p : stock["structuredContent"]["products"].GetArray()) stocked.insert(p["name"].GetString());
+    for (auto& p : stock["structuredContent"]["products"].GetArray())
+      stocked.insert(p["name"].GetString());
     CHECK(stocked == std::set<std::string>{"可口可樂", "百事可樂", "雪碧"});
     CHECK(shop.error_text("get_products", R"({"min_price":20,"max_price":10})").find("min_price") !=
           std::string::npos);
@@ -116,7 +120,9 @@ TEST_SUITE("shop.tools") {
     for (rapidjson::SizeType i = 0; i < customers.Size(); ++i) {
       orders += customers[i]["total_orders"].GetInt64();
       spent += customers[i]["total_spent"].GetDouble();
-      if (i > 0) CHECK(customers[i - 1]["total_spent"].GetDouble() >= customers[i]["total_spent"].GetDouble());
+      if (i > 0)
+        CHECK(customers[i - 1]["total_spent"].GetDouble() >=
+              customers[i]["total_spent"].GetDouble());
     }
     CHECK(s["customer_count"].GetInt64() == customers.Size());
     CHECK(s["overall_statistics"]["unique_customers"].GetInt64() == customers.Size());
@@ -145,12 +151,14 @@ TEST_SUITE("shop.tools") {
     CHECK(std::string(daily["structuredContent"]["analytics_type"].GetString()) == "daily");
     CHECK(days.Size() <= 30);
     for (rapidjson::SizeType i = 1; i < days.Size(); ++i) {
-      CHECK(std::string(days[i - 1]["date"].GetString()) > std::string(days[i]["date"].GetString()));
+      CHECK(std::string(days[i - 1]["date"].GetString()) >
+            std::string(days[i]["date"].GetString()));
     }
 
     auto monthly = shop.call("get_order_analytics", R"({"analytics_type":"monthly"})");
     for (auto& m : monthly["structuredContent"]["data"].GetArray()) {
-      if (m["month"].GetInt64() == 12) CHECK(std::string(m["month_name"].GetString()) == "December");
+      if (m["month"].GetInt64() == 12)
+        CHECK(std::string(m["month_name"].GetString()) == "December");
       if (m["month"].GetInt64() == 1) CHECK(std::string(m["month_name"].GetString()) == "January");
     }
 
@@ -160,7 +168,8 @@ TEST_SUITE("shop.tools") {
     const auto& prows = product["structuredContent"]["data"];
     for (rapidjson::SizeType i = 0; i < prows.Size(); ++i) {
       listed_units += prows[i]["total_quantity"].GetInt64();
-      if (i > 0) CHECK(prows[i - 1]["total_quantity"].GetInt64() >= prows[i]["total_quantity"].GetInt64());
+      if (i > 0)
+        CHECK(prows[i - 1]["total_quantity"].GetInt64() >= prows[i]["total_quantity"].GetInt64());
     }
     CHECK(listed_units == total_units);
     CHECK(shop.error_text("get_order_analytics", R"({"analytics_type":"weekly"})")
@@ -172,9 +181,11 @@ TEST_SUITE("shop.tools") {
     for (const char* args : {R"({"customer_name":"%"})", R"({"customer_name":"_"})",
                              R"({"customer_name":"' OR 1=1 --"})", R"({"transaction_id":"TXN%"})",
                              R"({"product_name":"_"})"}) {
-      CHECK_MESSAGE(shop.call("get_orders", args)["structuredContent"]["total"].GetInt64() == 0, args);
+      CHECK_MESSAGE(shop.call("get_orders", args)["structuredContent"]["total"].GetInt64() == 0,
+                    args);
     }
-    CHECK(shop.call("get_orders", R"({"transaction_id":"txn00000"})")["structuredContent"]["total"].GetInt64() == 9);
+    CHECK(shop.call("get_orders", R"({"transaction_id":"txn00000"})")["structuredContent"]["total"]
+              .GetInt64() == 9);
   }
 
   TEST_CASE("an unknown tool is a not-found error, not a tool result") {

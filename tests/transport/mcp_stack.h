@@ -17,13 +17,13 @@
 #include "mcp/server.h"
 #include "metrics/metrics.h"
 #include "rpc/dispatcher.h"
+#include "session/session_table.h"
 #include "shop/fixture.h"
 #include "sse/stream_hub.h"
 #include "sse/test_support.h"
 #include "transport/legacy_sse.h"
 #include "transport/rest.h"
 #include "transport/streamable_http.h"
-#include "session/session_table.h"
 
 namespace shopmcp::testing {
 
@@ -54,8 +54,8 @@ struct McpStack {
         mcp::ServerInfo{"shop-mcp", "Shop MCP", "9.9.9", "desc", "instr"}, shop.tools, &resources,
         &prompts, sessions.get());
     server->install(dispatcher);
-    transport::Services s{server.get(), &dispatcher, &clock, clock.steady_now(), hub.get(),
-                          &metrics,     sessions.get()};
+    transport::Services s{server.get(), &dispatcher, &clock,        clock.steady_now(),
+                          hub.get(),    &metrics,    sessions.get()};
     transport::add_rest_routes(router, s);
     transport::add_streamable_http_routes(router, s);
     transport::add_legacy_sse_routes(router, s);
@@ -79,10 +79,12 @@ struct McpStack {
 
   // initialize over POST /mcp; returns the session id.
   std::string initialize(const char* version = "2025-11-25", const char* capabilities = "{}") {
-    auto r = send("POST", "/mcp",
-                  std::string(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":")") +
-                      version + R"(","capabilities":)" + capabilities +
-                      R"(,"clientInfo":{"name":"t","version":"1"}}})");
+    auto r =
+        send("POST", "/mcp",
+             std::string(
+                 R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":")") +
+                 version + R"(","capabilities":)" + capabilities +
+                 R"(,"clientInfo":{"name":"t","version":"1"}}})");
     REQUIRE(r.status == 200);
     auto id = r.header("Mcp-Session-Id");
     REQUIRE(id.has_value());

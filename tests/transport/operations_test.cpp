@@ -26,6 +26,7 @@ TEST_SUITE("transport.operations") {
     s.pump();
     CHECK(s.metrics.streams_open_by_route.with({"GET /mcp"}).value() == 0);
     CHECK(metrics::stats_json(s.metrics, 0, 0)["streams"]["open_by_route"].ObjectEmpty());
-  }}
+  }
+}
 
 }  // namespace shopmcp::testing

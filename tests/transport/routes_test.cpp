@@ -4,8 +4,8 @@
 #include <doctest/doctest.h>
 
 #include "http/router.h"
-#include "json/json.h"
 #include "http/test_exchange.h"
+#include "json/json.h"
 #include "shop/fixture.h"
 
 namespace {
@@ -34,7 +34,7 @@ struct Stack {
   }
 
   shopmcp::testing::Answer send(const char* method, const char* path, std::string body = "",
-                               const char* type = "application/json") {
+                                const char* type = "application/json") {
     shopmcp::http::Request r;
     r.method = method;
     r.path = path;
@@ -90,16 +90,19 @@ TEST_SUITE("transport.routes") {
     auto ok = s.send("POST", "/mcp/tools/call", R"({"name":"get_orders","arguments":{"limit":2}})");
     CHECK(ok.status == 200);
     CHECK(body(ok)["structuredContent"]["total"].GetInt64() == 2);
-    auto bad = s.send("POST", "/mcp/tools/call", R"({"name":"get_orders","arguments":{"limit":0}})");
+    auto bad =
+        s.send("POST", "/mcp/tools/call", R"({"name":"get_orders","arguments":{"limit":0}})");
     CHECK(bad.status == 200);
     CHECK(body(bad)["isError"].GetBool());
     CHECK(s.send("POST", "/mcp/tools/call", R"({"arguments":{}})").status == 400);
     CHECK(s.send("POST", "/mcp/tools/call", R"({"name":5})").status == 400);
-    CHECK(s.send("POST", "/mcp/tools/call", R"({"name":"get_orders","arguments":[]})").status == 400);
+    CHECK(s.send("POST", "/mcp/tools/call", R"({"name":"get_orders","arguments":[]})").status ==
+          400);
     auto unknown = s.send("POST", "/mcp/tools/call", R"({"name":"nope"})");
     CHECK(unknown.status == 404);
     CHECK(body(unknown)["error"]["code"].GetInt64() == -32602);
-    CHECK(s.send("POST", "/mcp/tools/call", R"({"name":"get_orders"})", "text/plain").status == 415);
+    CHECK(s.send("POST", "/mcp/tools/call", R"({"name":"get_orders"})", "text/plain").status ==
+          415);
     CHECK(s.send("POST", "/mcp/tools/call", R"([1])").status == 400);
   }
 

@@ -7,16 +7,18 @@
 
 using namespace std::chrono_literals;
 using shopmcp::testing::body_of;
-using shopmcp::testing::StreamCatch;
 using shopmcp::testing::McpStack;
 using shopmcp::testing::sse_messages;
+using shopmcp::testing::StreamCatch;
 using shopmcp::testing::take_stream;
 
 namespace {
 
 constexpr const char* kListTools = R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})";
 
-std::string str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+std::string str(const rapidjson::Value& v) {
+  return std::string(v.GetString(), v.GetStringLength());
+}
 
 // A tool that asks the client's model and returns what it said.
 void add_ask_tool(shopmcp::mcp::ToolRegistry& tools) {
@@ -81,7 +83,8 @@ TEST_SUITE("transport.streamable_http") {
     McpStack s;
     const std::string sid = s.initialize("2025-11-25");
     for (const char* v : {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"}) {
-      CHECK_MESSAGE(s.rpc(sid, kListTools, nullptr, {{"mcp-protocol-version", v}}).status == 200, v);
+      CHECK_MESSAGE(s.rpc(sid, kListTools, nullptr, {{"mcp-protocol-version", v}}).status == 200,
+                    v);
     }
     auto bad = s.rpc(sid, kListTools, nullptr, {{"mcp-protocol-version", "2099-01-01"}});
     CHECK(bad.status == 400);
@@ -102,7 +105,8 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(s.rpc(sid, R"({"jsonrpc":)").status == 400);
     CHECK(body_of(s.rpc(sid, R"({"jsonrpc":)").body)["error"]["code"].GetInt() == -32700);
     CHECK(s.rpc(sid, R"({"jsonrpc":"2.0","id":1,"method":"x/y"})").status == 200);
-    CHECK(s.send("POST", "/mcp", kListTools, {{"accept", "text/html"}, {"mcp-session-id", sid}}).status == 406);
+    CHECK(s.send("POST", "/mcp", kListTools, {{"accept", "text/html"}, {"mcp-session-id", sid}})
+              .status == 406);
     auto ping = s.rpc(sid, R"({"jsonrpc":"2.0","id":"p","method":"ping"})");
     CHECK(shopmcp::json::to_string(body_of(ping.body)["result"]) == "{}");
   }
@@ -111,13 +115,19 @@ TEST_SUITE("transport.streamable_http") {
     McpStack s;
     const std::string sid = s.initialize();
     StreamCatch plain;
-    auto json = s.rpc(sid, R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_products","arguments":{"limit":1}}})", &plain);
+    auto json = s.rpc(
+        sid,
+        R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_products","arguments":{"limit":1}}})",
+        &plain);
     CHECK_FALSE(plain.used);
     CHECK(json.status == 200);
     CHECK(body_of(json.body)["result"]["structuredContent"]["total"].GetInt() == 1);
 
     StreamCatch up;
-    auto r = s.rpc(sid, R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_products","arguments":{"limit":1},"_meta":{"progressToken":"tok-1"}}})", &up);
+    auto r = s.rpc(
+        sid,
+        R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_products","arguments":{"limit":1},"_meta":{"progressToken":"tok-1"}}})",
+        &up);
     CHECK(r.streamed);
     REQUIRE(up.used);
     CHECK(up.status == 200);
@@ -166,10 +176,14 @@ TEST_SUITE("transport.streamable_http") {
   TEST_CASE("logging/setLevel answers {} and lets messages at or above the level through") {
     McpStack s;
     const std::string sid = s.initialize();
-    auto set = s.rpc(sid, R"({"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"info"}})");
+    auto set = s.rpc(
+        sid, R"({"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"info"}})");
     CHECK(shopmcp::json::to_string(body_of(set.body)["result"]) == "{}");
     StreamCatch up;
-    s.rpc(sid, R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_orders","arguments":{"limit":1}}})", &up);
+    s.rpc(
+        sid,
+        R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_orders","arguments":{"limit":1}}})",
+        &up);
     REQUIRE(up.used);
     const std::string text = read_until(s, up.client, "\"id\":2");
     auto msgs = sse_messages(text);
@@ -178,12 +192,17 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(str(msgs[0]["params"]["level"]) == "info");
     CHECK(str(msgs[0]["params"]["data"]["tool"]) == "get_orders");
 
-    s.rpc(sid, R"({"jsonrpc":"2.0","id":3,"method":"logging/setLevel","params":{"level":"error"}})");
+    s.rpc(sid,
+          R"({"jsonrpc":"2.0","id":3,"method":"logging/setLevel","params":{"level":"error"}})");
     StreamCatch quiet;
-    auto r = s.rpc(sid, R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_orders","arguments":{"limit":1}}})", &quiet);
+    auto r = s.rpc(
+        sid,
+        R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_orders","arguments":{"limit":1}}})",
+        &quiet);
     CHECK_FALSE(quiet.used);
     CHECK(r.status == 200);
-    auto bad = s.rpc(sid, R"({"jsonrpc":"2.0","id":5,"method":"logging/setLevel","params":{"level":"loud"}})");
+    auto bad = s.rpc(
+        sid, R"({"jsonrpc":"2.0","id":5,"method":"logging/setLevel","params":{"level":"loud"}})");
     CHECK(body_of(bad.body)["error"]["code"].GetInt() == -32602);
   }
 
@@ -195,16 +214,19 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(g.body.find("retry: 2000") != std::string::npos);
     auto peer = take_stream(g);
     s.pump();
-    auto second = s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"accept", "text/event-stream"}});
+    auto second =
+        s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"accept", "text/event-stream"}});
     CHECK(second.status == 409);
-    CHECK(s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"accept", "application/json"}}).status == 406);
+    CHECK(s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"accept", "application/json"}})
+              .status == 406);
     CHECK(s.send("GET", "/mcp", "", {{"accept", "text/event-stream"}}).status == 400);
     // Once the client leaves, a new GET is allowed.
     ::close(peer->fd);
     peer->fd = -1;
     s.pump();
     CHECK(s.hub->open_streams() == 0);
-    auto again = s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"accept", "text/event-stream"}});
+    auto again =
+        s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"accept", "text/event-stream"}});
     CHECK(again.status == 200);
     auto peer2 = take_stream(again);
     // DELETE closes it with session_deleted.
@@ -227,7 +249,9 @@ TEST_SUITE("transport.streamable_http") {
       tools.add(std::move(t));
     });
     const std::string sid = s.initialize();
-    auto post = s.rpc(sid, R"({"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"chatty","_meta":{"progressToken":"p"}}})");
+    auto post = s.rpc(
+        sid,
+        R"({"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"chatty","_meta":{"progressToken":"p"}}})");
     REQUIRE(post.streamed);
     const std::string first_id = post.body.substr(4, post.body.find('\n') - 4);
     // The connection drops before the hub wrote anything: all 301 events wait in the log.
@@ -236,7 +260,9 @@ TEST_SUITE("transport.streamable_http") {
     s.pump();
     REQUIRE(s.hub->open_streams() == 0);
 
-    auto g = s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"last-event-id", first_id}, {"accept", "text/event-stream"}});
+    auto g = s.send(
+        "GET", "/mcp", "",
+        {{"mcp-session-id", sid}, {"last-event-id", first_id}, {"accept", "text/event-stream"}});
     REQUIRE(g.status == 200);
     auto peer = take_stream(g);
     bool eof = false;
@@ -260,7 +286,10 @@ TEST_SUITE("transport.streamable_http") {
     const std::string sid = s.initialize();
     StreamCatch up;
     // The client is gone before the hub writes anything: the events stay in the session's log.
-    s.rpc(sid, R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_products","arguments":{"limit":2},"_meta":{"progressToken":5}}})", &up);
+    s.rpc(
+        sid,
+        R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_products","arguments":{"limit":2},"_meta":{"progressToken":5}}})",
+        &up);
     REQUIRE(up.used);
     const std::string priming_id = up.first.substr(4, up.first.find('\n') - 4);
     ::close(up.client.fd);
@@ -268,7 +297,9 @@ TEST_SUITE("transport.streamable_http") {
     s.pump();
     CHECK(s.hub->open_streams() == 0);
 
-    auto g = s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"last-event-id", priming_id}, {"accept", "text/event-stream"}});
+    auto g = s.send(
+        "GET", "/mcp", "",
+        {{"mcp-session-id", sid}, {"last-event-id", priming_id}, {"accept", "text/event-stream"}});
     REQUIRE(g.status == 200);
     auto peer = take_stream(g);
     bool eof = false;
@@ -285,14 +316,18 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(msgs[2]["result"]["structuredContent"]["total"].GetInt() == 2);
 
     // Resuming after the last event replays nothing; an id from nowhere is refused.
-    auto bad = s.send("GET", "/mcp", "", {{"mcp-session-id", sid}, {"last-event-id", "999-1"}, {"accept", "text/event-stream"}});
+    auto bad = s.send(
+        "GET", "/mcp", "",
+        {{"mcp-session-id", sid}, {"last-event-id", "999-1"}, {"accept", "text/event-stream"}});
     CHECK(bad.status == 400);
   }
 
   TEST_CASE("batches: answered for 2025-03-26 sessions, refused with -32600 for later ones") {
     McpStack s;
     const std::string old = s.initialize("2025-03-26");
-    auto b = s.rpc(old, R"([{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","id":2,"method":"tools/list"}])");
+    auto b = s.rpc(
+        old,
+        R"([{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","id":2,"method":"tools/list"}])");
     CHECK(b.status == 200);
     auto arr = body_of(b.body);
     REQUIRE(arr.IsArray());
@@ -320,11 +355,14 @@ TEST_SUITE("transport.streamable_http") {
     auto missing = s.send("POST", "/mcp", kListTools, {{"mcp-protocol-version", "2026-07-28"}});
     CHECK(missing.status == 400);
     CHECK(body_of(missing.body)["error"]["code"].GetInt() == -32020);
-    auto wrong = s.send("POST", "/mcp", kListTools, {{"mcp-protocol-version", "2026-07-28"}, {"mcp-method", "ping"}});
+    auto wrong = s.send("POST", "/mcp", kListTools,
+                        {{"mcp-protocol-version", "2026-07-28"}, {"mcp-method", "ping"}});
     CHECK(wrong.status == 400);
 
-    const char* call = R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_products","arguments":{"limit":1}}})";
-    std::map<std::string, std::string> ch = {{"mcp-protocol-version", "2026-07-28"}, {"mcp-method", "tools/call"}};
+    const char* call =
+        R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_products","arguments":{"limit":1}}})";
+    std::map<std::string, std::string> ch = {{"mcp-protocol-version", "2026-07-28"},
+                                             {"mcp-method", "tools/call"}};
     CHECK(s.send("POST", "/mcp", call, ch).status == 400);  // no Mcp-Name
     ch["mcp-name"] = "get_orders";
     CHECK(s.send("POST", "/mcp", call, ch).status == 400);
@@ -336,12 +374,16 @@ TEST_SUITE("transport.streamable_http") {
     auto bad64 = s.send("POST", "/mcp", call, ch);
     CHECK(bad64.status == 400);
     CHECK(body_of(bad64.body)["error"]["code"].GetInt() == -32020);
-    CHECK(str(body_of(bad64.body)["error"]["message"]).find("not valid base64") != std::string::npos);
+    CHECK(str(body_of(bad64.body)["error"]["message"]).find("not valid base64") !=
+          std::string::npos);
 
-    auto unknown = s.send("POST", "/mcp", R"({"jsonrpc":"2.0","id":3,"method":"x/y"})", {{"mcp-protocol-version", "2026-07-28"}, {"mcp-method", "x/y"}});
+    auto unknown = s.send("POST", "/mcp", R"({"jsonrpc":"2.0","id":3,"method":"x/y"})",
+                          {{"mcp-protocol-version", "2026-07-28"}, {"mcp-method", "x/y"}});
     CHECK(unknown.status == 404);
     CHECK(body_of(unknown.body)["error"]["code"].GetInt() == -32601);
-    auto discover = s.send("POST", "/mcp", R"({"jsonrpc":"2.0","id":4,"method":"server/discover"})", {{"mcp-protocol-version", "2026-07-28"}, {"mcp-method", "server/discover"}});
+    auto discover =
+        s.send("POST", "/mcp", R"({"jsonrpc":"2.0","id":4,"method":"server/discover"})",
+               {{"mcp-protocol-version", "2026-07-28"}, {"mcp-method", "server/discover"}});
     CHECK(str(body_of(discover.body)["result"]["supportedVersions"][0]) == "2026-07-28");
     CHECK(s.send("GET", "/mcp", "", {{"mcp-protocol-version", "2026-07-28"}}).status == 405);
     CHECK(s.send("DELETE", "/mcp", "", {{"mcp-protocol-version", "2026-07-28"}}).status == 405);
@@ -366,8 +408,13 @@ TEST_SUITE("transport.streamable_http") {
     });
     StreamCatch up;
     std::thread call([&] {
-      c.send("POST", "/mcp", R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow","_meta":{"progressToken":1}}})",
-             {{"mcp-protocol-version", "2026-07-28"}, {"mcp-method", "tools/call"}, {"mcp-name", "slow"}}, &up);
+      c.send(
+          "POST", "/mcp",
+          R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow","_meta":{"progressToken":1}}})",
+          {{"mcp-protocol-version", "2026-07-28"},
+           {"mcp-method", "tools/call"},
+           {"mcp-name", "slow"}},
+          &up);
     });
     for (int i = 0; i < 200 && !up.used; ++i) std::this_thread::sleep_for(5ms);
     REQUIRE(up.used);
@@ -382,12 +429,16 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(saw_cancel);
   }
 
-  TEST_CASE("sampling from a tool: the request goes out on the call's stream, the POSTed answer returns") {
+  TEST_CASE(
+      "sampling from a tool: the request goes out on the call's stream, the POSTed answer "
+      "returns") {
     McpStack s({}, add_ask_tool);
     const std::string sid = s.initialize("2025-11-25", R"({"sampling":{}})");
     StreamCatch up;
     std::thread call([&] {
-      s.rpc(sid, R"({"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"ask_model"}})", &up);
+      s.rpc(sid,
+            R"({"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"ask_model"}})",
+            &up);
     });
     for (int i = 0; i < 200 && !up.used; ++i) std::this_thread::sleep_for(5ms);
     REQUIRE(up.used);
@@ -396,8 +447,10 @@ TEST_SUITE("transport.streamable_http") {
     REQUIRE(msgs.size() == 1);
     const std::string id = str(msgs[0]["id"]);
     CHECK(id.rfind("srv-", 0) == 0);  // never one of the client's ids
-    auto answer = s.rpc(sid, R"({"jsonrpc":"2.0","id":")" + id +
-                                 R"(","result":{"role":"assistant","content":{"type":"text","text":"hello from the model"},"model":"m"}})");
+    auto answer = s.rpc(
+        sid,
+        R"({"jsonrpc":"2.0","id":")" + id +
+            R"(","result":{"role":"assistant","content":{"type":"text","text":"hello from the model"},"model":"m"}})");
     CHECK(answer.status == 202);
     call.join();
     const std::string rest = read_until(s, up.client, "\"id\":\"c1\"");
@@ -409,19 +462,24 @@ TEST_SUITE("transport.streamable_http") {
   TEST_CASE("sampling needs the client's capability; notifications/cancelled stops the wait") {
     McpStack s({}, add_ask_tool);
     const std::string plain = s.initialize();
-    auto r = s.rpc(plain, R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ask_model"}})");
-    CHECK(str(body_of(r.body)["result"]["content"][0]["text"]).find("'sampling' capability") != std::string::npos);
+    auto r = s.rpc(
+        plain, R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ask_model"}})");
+    CHECK(str(body_of(r.body)["result"]["content"][0]["text"]).find("'sampling' capability") !=
+          std::string::npos);
 
     const std::string sid = s.initialize("2025-11-25", R"({"sampling":{}})");
     StreamCatch up;
     std::thread call([&] {
-      s.rpc(sid, R"({"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"ask_model"}})", &up);
+      s.rpc(sid, R"({"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"ask_model"}})",
+            &up);
     });
     for (int i = 0; i < 200 && !up.used; ++i) std::this_thread::sleep_for(5ms);
     REQUIRE(up.used);
     read_until(s, up.client, "sampling/createMessage");
     const auto start = std::chrono::steady_clock::now();
-    CHECK(s.rpc(sid, R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":42}})").status == 202);
+    CHECK(s.rpc(sid,
+                R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":42}})")
+              .status == 202);
     call.join();
     CHECK(std::chrono::steady_clock::now() - start < 2s);  // not the 5 s timeout
   }
@@ -447,7 +505,9 @@ TEST_SUITE("transport.streamable_http") {
     auto gc = s.send("GET", "/mcp", "", {{"mcp-session-id", c}, {"accept", "text/event-stream"}});
     auto pc = take_stream(gc);
     s.pump();
-    auto full = s.send("POST", "/mcp", R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})");
+    auto full = s.send(
+        "POST", "/mcp",
+        R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})");
     CHECK(full.status == 503);
     CHECK(full.header("Retry-After").has_value());
 
@@ -490,7 +550,8 @@ TEST_SUITE("transport.legacy_sse") {
 
     // A cancellation naming nothing, even without params, is simply accepted.
     CHECK(s.send("POST", ("/mcp/messages?sessionId=" + sid).c_str(),
-                 R"({"jsonrpc":"2.0","method":"notifications/cancelled"})").status == 202);
+                 R"({"jsonrpc":"2.0","method":"notifications/cancelled"})")
+              .status == 202);
     CHECK(s.send("POST", "/mcp/messages?sessionId=nope", kListTools).status == 404);
     CHECK(s.send("POST", "/mcp/messages", kListTools).status == 400);
     // The legacy id is not a Streamable HTTP session.
