@@ -7,10 +7,48 @@
 
 namespace shopmcp::json {
 
-core::Result<rapidjson::Document> parse(std::string_view text, std::size_t max_bytes) {
+namespace {
+
+// The offset of the first '[' or '{' that opens level `max_depth + 1`, outside strings; npos when
+// the text never nests that deep. Linear, no recursion; text that is not JSON is left to the parser.
+std::size_t too_deep_at(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+core::Result<rapidjson::Document> parse(std::string_view text, std::size_t max_bytes,
+                                        std::size_t max_depth) {
   if (text.size() > max_bytes) {
     return core::invalid_argument("JSON text is larger than " + std::to_string(max_bytes) +
                                   " bytes");
+  }
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return core::invalid_argument("invalid JSON at offset " + std::to_string(nul) +
+                                  ": a NUL byte (write it as \\u0000 inside a string)");
+  }
+  if (const auto deep = too_deep_at(text, max_depth); deep != std::string_view::npos) {
+    return core::invalid_argument("invalid JSON at offset " + std::to_string(deep) +
+                                  ": arrays and objects nest deeper than " +
+                                  std::to_string(max_depth) + " levels");
   }
   rapidjson::Document d;
   constexpr unsigned kFlags =
