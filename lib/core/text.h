@@ -1,4 +1,5 @@
-// Text encodings more than one module needs: percent-decoding, ASCII lower-casing and base64.
+// Text encodings more than one module needs: percent-decoding, ASCII lower-casing, base64, and
+// UTF-8 that is valid whatever a client sent.
 // Thread-safe (pure functions).
 #pragma once
 
@@ -20,6 +21,16 @@ std::string percent_decode_lenient(std::string_view s, bool plus_is_space);
 // `s` with 'A'..'Z' turned into 'a'..'z' and every other byte (UTF-8 included) as it is,
 // whatever the locale.
 std::string ascii_lower(std::string_view s);
+
+// The length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no surrogates,
+// nothing above U+10FFFF) that starts `s`; 0 when `s` is empty or does not start with one.
+std::size_t utf8_sequence_length(std::string_view s);
+bool is_valid_utf8(std::string_view s);
+// `s` with every byte that does not start a well-formed sequence replaced by U+FFFD.
+std::string utf8_valid(std::string_view s);
+// At most `max_bytes` of utf8_valid(s), cut before a character rather than inside one: for
+// echoing what a client sent in an answer that must be valid UTF-8.
+std::string utf8_clip(std::string_view s, std::size_t max_bytes);
 
 // Base64 (RFC 4648 standard alphabet, padded) with "\r\n" after every `line_length` characters
 // and at the end; line_length 0 = one line without a line break.

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "core/text.h"
 #include "http/router.h"
 #include "json/json.h"
 
@@ -37,10 +38,9 @@ Response refuse(ErrorShape shape, Refusal refusal, std::string_view detail,
       return r;
     }
     case Refusal::kNotJson:
-      return error_response(shape, 415, rpc ? -32600 : 415,
-                            "Content-Type must be application/json (got '" +
-                                std::string(detail.substr(0, 100)) + "')",
-                            id);
+      return error_response(
+          shape, 415, rpc ? -32600 : 415,
+          "Content-Type must be application/json (got '" + core::utf8_clip(detail, 100) + "')", id);
     case Refusal::kBodyTooLarge:
       return error_response(
           shape, 413, rpc ? -32600 : 413,

@@ -76,13 +76,13 @@ bool Guard::token_ok(const std::optional<std::string>& authorization) const {
 std::optional<Response> Guard::check(const Request& req) const {
   // A request without Host (HTTP/1.0) cannot come from a rebinding browser, which always sends it.
   if (auto host = req.header("host"); host && !host_allowed(*host)) {
-    return error_response(
-        ErrorShape::kJsonRpc, 403, -32000,
-        "Forbidden: Host '" + host->substr(0, 200) + "' is not allowed (see --allowed-hosts)");
+    return error_response(ErrorShape::kJsonRpc, 403, -32000,
+                          "Forbidden: Host '" + core::utf8_clip(*host, 200) +
+                              "' is not allowed (see --allowed-hosts)");
   }
   if (auto origin = req.header("origin"); origin && !origin_allowed(*origin)) {
     return error_response(ErrorShape::kJsonRpc, 403, -32000,
-                          "Forbidden: Origin '" + origin->substr(0, 200) +
+                          "Forbidden: Origin '" + core::utf8_clip(*origin, 200) +
                               "' is not allowed (see --allowed-origins)");
   }
   if (options_.auth_token.empty()) return std::nullopt;

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "core/check.h"
+#include "core/text.h"
 #include "http/errors.h"
 #include "json/json.h"
 
@@ -29,18 +30,19 @@ void Router::route(const Request& req, Exchange& ex) const {
 void Router::dispatch(const Request& req, Exchange& ex) const {
   auto p = routes_.find(req.path);
   if (p == routes_.end()) {
-    return ex.respond(error_response(
-        ErrorShape::kPlain, 404, 404,
-        "No such endpoint: " + req.path.substr(0, 200) + " (see GET /mcp/info for the endpoints)"));
+    return ex.respond(error_response(ErrorShape::kPlain, 404, 404,
+                                     "No such endpoint: " + core::utf8_clip(req.path, 200) +
+                                         " (see GET /mcp/info for the endpoints)"));
   }
   auto m = p->second.find(req.method);
   if (m == p->second.end() && req.method == "HEAD") m = p->second.find("GET");
   if (m == p->second.end()) {
     std::string allow;
     for (const auto& [method, h] : p->second) allow += (allow.empty() ? "" : ", ") + method;
-    Response r = error_response(
-        ErrorShape::kPlain, 405, 405,
-        "Method " + req.method.substr(0, 20) + " is not allowed on " + req.path + "; use " + allow);
+    Response r =
+        error_response(ErrorShape::kPlain, 405, 405,
+                       "Method " + core::utf8_clip(req.method, 20) + " is not allowed on " +
+                           core::utf8_clip(req.path, 200) + "; use " + allow);
     r.set_header("Allow", allow);
     return ex.respond(std::move(r));
   }

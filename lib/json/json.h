@@ -10,6 +10,7 @@
 #include <rapidjson/document.h>
 
 #include "core/result.h"
+#include "core/text.h"
 
 namespace shopmcp::json {
 
@@ -36,8 +37,13 @@ core::Result<std::optional<std::int64_t>> get_int(const rapidjson::Value& obj, c
 // A JSON type name as a person would say it: "object", "array", "string", "number", ...
 const char* type_name(const rapidjson::Value& v);
 
-// Builders that keep call sites short.
+// A JSON string of `s`, always valid UTF-8: a byte that does not start a well-formed sequence
+// becomes U+FFFD (text a client sent, echoed in an answer, must not make it unparseable).
 inline rapidjson::Value str(std::string_view s, rapidjson::Document::AllocatorType& a) {
+  if (!core::is_valid_utf8(s)) {
+    const std::string valid = core::utf8_valid(s);
+    return rapidjson::Value(valid.data(), static_cast<rapidjson::SizeType>(valid.size()), a);
+  }
   return rapidjson::Value(s.data(), static_cast<rapidjson::SizeType>(s.size()), a);
 }
 

@@ -27,7 +27,7 @@ namespace {
 
 std::string shown(const rapidjson::Value& v) {
   std::string s = to_string(v);
-  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  if (s.size() > 60) s = core::utf8_clip(s, 57) + "...";
   return s;
 }
 

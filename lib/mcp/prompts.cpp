@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/check.h"
+#include "core/text.h"
 #include "json/json.h"
 
 namespace shopmcp::mcp {
@@ -46,7 +47,7 @@ core::Result<rapidjson::Document> PromptRegistry::get(std::string_view name,
   if (it == prompts_.end()) {
     std::string known;
     for (const std::string& n : order_) known += (known.empty() ? "" : ", ") + n;
-    return core::not_found("Unknown prompt: " + std::string(name.substr(0, 100)) +
+    return core::not_found("Unknown prompt: " + core::utf8_clip(name, 100) +
                            ". Available prompts: " + known);
   }
   const Prompt& p = it->second;
@@ -63,7 +64,7 @@ core::Result<rapidjson::Document> PromptRegistry::get(std::string_view name,
           names += (names.empty() ? "" : ", ") + arg.name;
         }
         return core::invalid_argument("prompt " + p.name + " has no argument \"" +
-                                      key.substr(0, 100) + "\"" +
+                                      core::utf8_clip(key, 100) + "\"" +
                                       (names.empty() ? "; it takes none" : "; it takes: " + names));
       }
       if (!m.value.IsString()) {
@@ -86,8 +87,7 @@ core::Result<std::vector<std::string>> PromptRegistry::complete(std::string_view
                                                                 std::string_view value,
                                                                 const Arguments& context) const {
   auto it = prompts_.find(name);
-  if (it == prompts_.end())
-    return core::not_found("Unknown prompt: " + std::string(name.substr(0, 100)));
+  if (it == prompts_.end()) return core::not_found("Unknown prompt: " + core::utf8_clip(name, 100));
   for (const PromptArgument& a : it->second.arguments) {
     if (a.name == arg) return a.complete ? a.complete(value, context) : std::vector<std::string>{};
   }

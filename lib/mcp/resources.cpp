@@ -130,7 +130,7 @@ ReadResult ResourceRegistry::read(std::string_view uri) const {
   for (const TemplateEntry& e : templates_) {
     if (auto vars = e.parsed.match(uri)) return e.t.read(std::string(uri), *vars);
   }
-  return core::not_found("Resource not found: " + std::string(uri.substr(0, 200)));
+  return core::not_found("Resource not found: " + core::utf8_clip(uri, 200));
 }
 
 core::Result<std::vector<std::string>> ResourceRegistry::complete(std::string_view uri_template,
@@ -143,7 +143,7 @@ core::Result<std::vector<std::string>> ResourceRegistry::complete(std::string_vi
     if (it == e.t.complete.end()) return std::vector<std::string>{};
     return it->second(value, context);
   }
-  return core::not_found("Unknown resource template: " + std::string(uri_template.substr(0, 200)));
+  return core::not_found("Unknown resource template: " + core::utf8_clip(uri_template, 200));
 }
 
 }  // namespace shopmcp::mcp

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "core/text.h"
 #include "json/json.h"
 #include "log/log.h"
 #include "mcp/call_scope.h"
@@ -48,7 +49,7 @@ std::size_t contents_hash(const ReadResult& r) {
 rpc::Outcome read_failure(const core::Error& e, std::string_view uri) {
   if (e.code == core::ErrorCode::kNotFound) {
     return rpc::Outcome::failure(rpc::kResourceNotFound,
-                                 "Resource not found: " + std::string(uri.substr(0, 200)));
+                                 "Resource not found: " + core::utf8_clip(uri, 200));
   }
   if (e.code == core::ErrorCode::kInvalidArgument) return rpc::invalid_params(e.message);
   spdlog::warn("resource read failed: uri={} error={}", uri.substr(0, 200), e.message);

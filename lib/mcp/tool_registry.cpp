@@ -1,6 +1,7 @@
 #include "mcp/tool_registry.h"
 
 #include "core/check.h"
+#include "core/text.h"
 #include "json/json.h"
 #include "mcp/content.h"
 
@@ -65,7 +66,7 @@ core::Result<ToolResult> ToolRegistry::call(std::string_view name,
   if (it == tools_.end()) {
     std::string known;
     for (const std::string& n : order_) known += (known.empty() ? "" : ", ") + n;
-    return core::not_found("Unknown tool: " + std::string(name.substr(0, 100)) +
+    return core::not_found("Unknown tool: " + core::utf8_clip(name, 100) +
                            ". Available tools: " + known);
   }
   static const rapidjson::Value kEmpty(rapidjson::kObjectType);

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "core/check.h"
+#include "core/text.h"
 #include "json/json.h"
 #include "log/log.h"
 
@@ -82,8 +83,7 @@ std::optional<rapidjson::Document> Dispatcher::handle(const rapidjson::Value& ms
   auto h = methods_.find(method);
   if (h == methods_.end()) {
     if (is_notification) return std::nullopt;  // unknown notifications are ignored
-    return error_response(id, kMethodNotFound,
-                          "Method not found: " + std::string(method.substr(0, 100)));
+    return error_response(id, kMethodNotFound, "Method not found: " + core::utf8_clip(method, 100));
   }
   Outcome out = Outcome::failure(kInternalError, "Internal error");
   try {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/ids.h"
+#include "core/text.h"
 #include "json/json.h"
 #include "log/log.h"
 #include "sse/frame.h"
@@ -296,7 +297,8 @@ bool Session::deliver(const rapidjson::Value& response) {
       auto m = e->value.FindMember("message");
       if (m != e->value.MemberEnd() && m->value.IsString()) {
         p.error +=
-            ": " + std::string(m->value.GetString(), m->value.GetStringLength()).substr(0, 500);
+            ": " + core::utf8_clip(
+                       std::string_view(m->value.GetString(), m->value.GetStringLength()), 500);
       }
     }
   }

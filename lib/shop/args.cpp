@@ -5,6 +5,7 @@
 
 #include "core/check.h"
 #include "core/clock.h"
+#include "core/text.h"
 #include "json/json.h"
 #include "log/log.h"
 
@@ -34,7 +35,7 @@ core::Result<void> check_date(const std::string& v, const char* key) {
   auto bad = [&] {
     return core::invalid_argument(std::string(key) +
                                   ": must be a real calendar date in YYYY-MM-DD format (got \"" +
-                                  v.substr(0, 40) + "\")");
+                                  core::utf8_clip(v, 40) + "\")");
   };
   if (v.size() != 10 || v[4] != '-' || v[7] != '-') return bad();
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {

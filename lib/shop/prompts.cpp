@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "core/text.h"
 #include "json/json.h"
 #include "log/log.h"
 #include "mcp/content.h"
@@ -121,7 +122,7 @@ core::Result<rapidjson::Document> stock_check(const mcp::ToolRegistry& tools,
     if (*end != '\0' || errno != 0 || v < 0 || v > 1000000000) {
       return core::invalid_argument(
           "\"threshold\" must be a whole number of units, 0 or more (got \"" +
-          it->second.substr(0, 50) + "\")");
+          core::utf8_clip(it->second, 50) + "\")");
     }
     threshold = v;
   }

@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/ids.h"
+#include "core/text.h"
 #include "json/json.h"
 #include "log/log.h"
 #include "mail/mime.h"
@@ -97,7 +98,7 @@ core::Result<Request> read_request(const rapidjson::Value& args) {
     return core::invalid_argument(
         "email: must be one valid e-mail address such as "
         "name@example.com, without a display name (got \"" +
-        r.email.substr(0, 80) + "\")");
+        core::utf8_clip(r.email, 80) + "\")");
   }
   r.subject = opt_string(args, "subject");
   if (r.subject && std::any_of(r.subject->begin(), r.subject->end(),

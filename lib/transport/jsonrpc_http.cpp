@@ -47,10 +47,10 @@ http::Response unsupported_version(const std::string& requested) {
   rapidjson::Document data(rapidjson::kObjectType);
   auto& a = data.GetAllocator();
   data.AddMember("supported", mcp::supported_versions(a), a);
-  data.AddMember("requested", json::str(requested.substr(0, 100), a), a);
+  data.AddMember("requested", json::str(core::utf8_clip(requested, 100), a), a);
   return http::error_response(kRpc, 400, rpc::kUnsupportedVersion,
                               "Bad Request: unsupported MCP-Protocol-Version '" +
-                                  requested.substr(0, 100) +
+                                  core::utf8_clip(requested, 100) +
                                   "'; supported: " + mcp::supported_versions_text(),
                               nullptr, &data);
 }

@@ -89,8 +89,8 @@ std::optional<http::Response> check_stateless_headers(const http::Request& req, 
   auto header_method = req.header("mcp-method");
   if (!header_method) return mismatch("the Mcp-Method header is required");
   if (*header_method != method) {
-    return mismatch("Mcp-Method header value '" + header_method->substr(0, 100) +
-                    "' does not match body value '" + method.substr(0, 100) + "'");
+    return mismatch("Mcp-Method header value '" + core::utf8_clip(*header_method, 100) +
+                    "' does not match body value '" + core::utf8_clip(method, 100) + "'");
   }
   const Value* params = nullptr;
   if (auto p = msg.FindMember("params"); p != msg.MemberEnd() && p->value.IsObject()) {
@@ -109,8 +109,8 @@ std::optional<http::Response> check_stateless_headers(const http::Request& req, 
     auto decoded = header_value(*header_name);
     if (!decoded) return mismatch("the Mcp-Name header is not valid base64");
     if (*decoded != body_name) {
-      return mismatch("Mcp-Name header value '" + decoded->substr(0, 100) +
-                      "' does not match body value '" + body_name.substr(0, 100) + "'");
+      return mismatch("Mcp-Name header value '" + core::utf8_clip(*decoded, 100) +
+                      "' does not match body value '" + core::utf8_clip(body_name, 100) + "'");
     }
   }
   if (params) {
@@ -154,8 +154,9 @@ void post_stateless(const Services& s, const http::Request& req, const Document&
   const std::string method = msg["method"].GetString();
   if (!s.dispatcher->has(method) || method == "initialize") {
     if (kind == MessageKind::kNotification) return ex.respond(accepted());
-    return ex.respond(http::error_response(
-        kRpc, 404, rpc::kMethodNotFound, "Method not found: " + method.substr(0, 100), &msg["id"]));
+    return ex.respond(http::error_response(kRpc, 404, rpc::kMethodNotFound,
+                                           "Method not found: " + core::utf8_clip(method, 100),
+                                           &msg["id"]));
   }
   if (kind == MessageKind::kNotification) {
     auto reply = s.dispatcher->handle(msg, ctx);

@@ -4,6 +4,7 @@
 // request to the client).
 #include "transport/streamable_http.h"
 
+#include "core/text.h"
 #include "json/json.h"
 #include "log/log.h"
 #include "rpc/errors.h"
@@ -261,7 +262,7 @@ void get_mcp(const Services& s, const http::Request& req, http::Exchange& ex) {
     if (!ev) {
       return ex.respond(http::error_response(kRpc, 400, rpc::kInvalidRequest,
                                              "Bad Request: Last-Event-ID '" +
-                                                 last_event_id->substr(0, 100) +
+                                                 core::utf8_clip(*last_event_id, 100) +
                                                  "' is not an event of this session"));
     }
     stream = ev->first;

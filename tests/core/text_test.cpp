@@ -9,7 +9,10 @@ using shopmcp::core::ascii_lower;
 using shopmcp::core::base64_decode;
 using shopmcp::core::base64_encode;
 using shopmcp::core::percent_decode;
+using shopmcp::core::is_valid_utf8;
 using shopmcp::core::percent_decode_lenient;
+using shopmcp::core::utf8_clip;
+using shopmcp::core::utf8_valid;
 
 namespace {
 
@@ -142,5 +145,30 @@ TEST_SUITE("core.text") {
     CHECK_FALSE(base64_decode("=").has_value());
     CHECK_FALSE(base64_decode("Zg==Zm9v").has_value());  // '=' inside
     CHECK_FALSE(base64_decode("Zm=v").has_value());
+  }
+
+  TEST_CASE("UTF-8: well-formed sequences only; overlongs, surrogates and stray bytes are not") {
+    CHECK(is_valid_utf8("plain"));
+    CHECK(is_valid_utf8("\xE9\x99\xB3\xE5\xA4\xA7\xE6\x98\x8E"));  // 陳大明
+    CHECK(is_valid_utf8("\xF0\x9F\x98\x80"));                          // U+1F600
+    CHECK_FALSE(is_valid_utf8("\xFF"));
+    CHECK_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+    CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));      // a surrogate
+    CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+    CHECK_FALSE(is_valid_utf8("\xE9\x99"));          // cut short
+    CHECK(utf8_valid("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+    CHECK(utf8_valid("\xE9\x99") == "\xEF\xBF\xBD\xEF\xBF\xBD");
+  }
+
+  TEST_CASE("utf8_clip cuts before a character, never inside one") {
+    std::string names;
+    for (int i = 0; i < 40; ++i) names += "\xE9\x99\xB3";  // 40 x 陳, 120 bytes
+    const std::string clipped = utf8_clip(names, 100);
+    CHECK(clipped.size() == 99);  // 33 whole characters
+    CHECK(is_valid_utf8(clipped));
+    CHECK(names.substr(0, 100).size() == 100);  // what a byte cut gives: not valid
+    CHECK_FALSE(is_valid_utf8(names.substr(0, 100)));
+    CHECK(utf8_clip("abc", 2) == "ab");
+    CHECK(utf8_clip("ab\xFF", 10) == "ab\xEF\xBF\xBD");
   }
 }

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "core/text.h"
 #include "json/json.h"
 
 using shopmcp::http::Guard;
@@ -89,5 +90,18 @@ TEST_SUITE("http.guard") {
     CHECK(g.check(req({{"host", "evil.example.com"},
                        {"authorization", "Bearer s3cret-token-0123456789"}}))
               ->status == 403);
+  }
+
+  TEST_CASE("a refused Host with raw bytes or a long non-ASCII name is quoted as valid UTF-8") {
+    Guard g({});
+    std::string long_host;
+    for (int i = 0; i < 80; ++i) long_host += "\xE9\x99\xB3";  // 240 bytes; 200 are quoted
+    for (const std::string& h : {std::string("bad\xFF\xFE.example"), long_host}) {
+      auto r = g.check(req({{"host", h}}));
+      REQUIRE(r.has_value());
+      CHECK(r->status == 403);
+      CHECK(shopmcp::core::is_valid_utf8(r->body));
+      CHECK(shopmcp::json::parse(r->body).has_value());
+    }
   }
 }

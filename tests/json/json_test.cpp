@@ -61,3 +61,22 @@ TEST_SUITE("json.parse") {
     CHECK(shopmcp::json::parse("{\"a\":1} \n").has_value());
   }
 }
+
+TEST_SUITE("json.utf8") {
+  TEST_CASE("answers that echo a client's text stay valid UTF-8") {
+    // An unknown method named in 40 Chinese characters: the error message quotes 100 bytes of it.
+    std::string name;
+    for (int i = 0; i < 40; ++i) name += "\xE9\x99\xB3";
+    shopmcp::rpc::Dispatcher d;
+    shopmcp::rpc::CallContext ctx;
+    auto reply = d.handle_text(R"({"jsonrpc":"2.0","id":1,"method":")" + name + R"("})", ctx);
+    REQUIRE(reply.has_value());
+    const std::string text = shopmcp::json::to_string(*reply);
+    CHECK(shopmcp::core::is_valid_utf8(text));
+    CHECK(shopmcp::json::parse(text).has_value());
+    // Raw bytes that are not UTF-8 (a header, say) become U+FFFD in a JSON string.
+    rapidjson::Document doc(rapidjson::kObjectType);
+    doc.AddMember("h", shopmcp::json::str("host\xFF\xFE", doc.GetAllocator()), doc.GetAllocator());
+    CHECK(shopmcp::json::to_string(doc) == "{\"h\":\"host\xEF\xBF\xBD\xEF\xBF\xBD\"}");
+  }
+}
