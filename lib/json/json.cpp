@@ -5,12 +5,16 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cmath>
+#include <vector>
+
 namespace shopmcp::json {
 
 namespace {
 
 // The offset of the first '[' or '{' that opens level `max_depth + 1`, outside strings; npos when
-// the text never nests that deep. Linear, no recursion; text that is not JSON is left to the parser.
+// the text never nests that deep. Linear, no recursion; text that is not JSON is left to the
+// parser.
 std::size_t too_deep_at(std::string_view text, std::size_t max_depth) {
   std::size_t depth = 0;
   bool in_string = false;
@@ -75,6 +79,29 @@ std::string to_pretty_string(const rapidjson::Value& v) {
   w.SetIndent(' ', 2);
   v.Accept(w);
   return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::size_t whole_doubles_to_integers(rapidjson::Value& root) {
+  std::size_t changed = 0;
+  std::vector<rapidjson::Value*> todo{&root};
+  while (!todo.empty()) {
+    rapidjson::Value* v = todo.back();
+    todo.pop_back();
+    if (v->IsObject()) {
+      for (auto& m : v->GetObject()) todo.push_back(&m.value);
+    } else if (v->IsArray()) {
+      for (auto& e : v->GetArray()) todo.push_back(&e);
+    } else if (v->IsDouble()) {
+      const double d = v->GetDouble();
+      // Exactly representable as int64: within +-2^63, with no fractional part.
+      if (std::isfinite(d) && std::trunc(d) == d && d >= -9.2233720368547758e18 &&
+          d < 9.2233720368547758e18) {
+        v->SetInt64(static_cast<std::int64_t>(d));
+        ++changed;
+      }
+    }
+  }
+  return changed;
 }
 
 const char* type_name(const rapidjson::Value& v) {

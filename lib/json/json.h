@@ -34,6 +34,11 @@ std::string to_pretty_string(const rapidjson::Value& v);
 core::Result<std::optional<std::string>> get_string(const rapidjson::Value& obj, const char* key);
 core::Result<std::optional<std::int64_t>> get_int(const rapidjson::Value& obj, const char* key);
 
+// Turns every number in `v` that is a whole value written as a double (10.0, 1e2) into an
+// integer, as JSON Schema counts it ("integer" matches any number with a zero fractional part).
+// Returns how many were changed. Walks with its own stack, not by recursion.
+std::size_t whole_doubles_to_integers(rapidjson::Value& v);
+
 // A JSON type name as a person would say it: "object", "array", "string", "number", ...
 const char* type_name(const rapidjson::Value& v);
 

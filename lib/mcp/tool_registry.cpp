@@ -70,8 +70,12 @@ core::Result<ToolResult> ToolRegistry::call(std::string_view name,
                            ". Available tools: " + known);
   }
   static const rapidjson::Value kEmpty(rapidjson::kObjectType);
-  const rapidjson::Value& args =
-      (arguments == nullptr || arguments->IsNull()) ? kEmpty : *arguments;
+  // 10.0 is an integer to JSON Schema and to clients, but the schema validator and the tools
+  // read integers: validate and run on a copy whose whole doubles are integers.
+  rapidjson::Document args;
+  args.CopyFrom((arguments == nullptr || arguments->IsNull()) ? kEmpty : *arguments,
+                args.GetAllocator());
+  json::whole_doubles_to_integers(args);
   ToolResult r;
   if (auto ok = it->second.schema->validate(args); !ok) {
     r = ToolResult::error("Invalid arguments for " + it->second.tool.name + ": " +

@@ -87,6 +87,17 @@ TEST_SUITE("shop.tools") {
     CHECK_FALSE(shop.call("get_orders", R"({"date_from":"2024-02-29"})").HasMember("isError"));
   }
 
+  TEST_CASE("a whole number written as 10.0 is an integer, as JSON Schema counts it") {
+    Shop shop(30);
+    auto r = shop.call("get_orders", R"({"limit":3.0,"status":"all"})");
+    CHECK_FALSE(r.HasMember("isError"));
+    CHECK(r["structuredContent"]["total"].GetInt() == 3);
+    CHECK(shop.call("get_products", R"({"limit":1e1})")["structuredContent"]["total"].GetInt() ==
+          10);
+    CHECK(shop.error_text("get_orders", R"({"limit":2.5})").find("limit: must be an integer") !=
+          std::string::npos);
+  }
+
   TEST_CASE("get_products orders by name and filters by category, price and stock") {
     Shop shop(10);
     auto d = shop.call("get_products", R"({"limit":100})");
