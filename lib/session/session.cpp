@@ -208,7 +208,9 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> Session::find_event(
     return std::nullopt;
   }
   core::MutexLock l(&mu_);
-  if (streams_.find(stream) == streams_.end()) return std::nullopt;
+  if (streams_.find(stream) == streams_.end() || seq == 0 || seq >= next_seq_) {
+    return std::nullopt;  // not an id this session issued
+  }
   return std::make_pair(stream, seq);
 }
 

@@ -106,8 +106,8 @@ class Session final : public mcp::ClientState {
   bool claim_standalone(std::uint64_t stream);
   std::uint64_t standalone() const;
 
-  // A Last-Event-ID of this session: its stream and sequence number; nullopt when malformed or
-  // the stream is unknown.
+  // A Last-Event-ID of this session: its stream and sequence number; nullopt when malformed, the
+  // stream is unknown, or the sequence number was never issued.
   std::optional<std::pair<std::uint64_t, std::uint64_t>> find_event(std::string_view id) const;
 
   // Calls in flight by their JSON-RPC id (as JSON text), for notifications/cancelled.

@@ -291,6 +291,7 @@ void get_mcp(const Services& s, const http::Request& req, http::Exchange& ex) {
 
 http::Response delete_mcp(const Services& s, const http::Request& req) {
   const auto version = req.header("mcp-protocol-version");
+  if (version && !mcp::is_supported_version(*version)) return unsupported_version(*version);
   if (version && *version == kStateless) {
     http::Response r = http::error_response(kRpc, 405, rpc::kInvalidRequest,
                                             std::string("Method Not Allowed: protocol version ") +

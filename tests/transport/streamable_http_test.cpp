@@ -72,6 +72,12 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(ok.header("Mcp-Session-Id") == sid);
     CHECK(body_of(ok.body)["result"]["tools"].Size() == 5);
 
+    // An unsupported MCP-Protocol-Version is refused on DELETE too, and the session lives on.
+    auto bad_version = s.send("DELETE", "/mcp", "",
+                              {{"mcp-session-id", sid}, {"mcp-protocol-version", "1999-01-01"}});
+    CHECK(bad_version.status == 400);
+    CHECK(body_of(bad_version.body)["error"]["code"].GetInt() == -32022);
+    CHECK(s.rpc(sid, kListTools).status == 200);
     CHECK(s.send("DELETE", "/mcp", "", {{"mcp-session-id", sid}}).status == 204);
     CHECK(s.rpc(sid, kListTools).status == 404);
     CHECK(s.send("DELETE", "/mcp", "", {{"mcp-session-id", sid}}).status == 404);
@@ -320,6 +326,15 @@ TEST_SUITE("transport.streamable_http") {
         "GET", "/mcp", "",
         {{"mcp-session-id", sid}, {"last-event-id", "999-1"}, {"accept", "text/event-stream"}});
     CHECK(bad.status == 400);
+    // A known stream with a sequence number never issued is not an event either.
+    const std::string stream_of_post = priming_id.substr(0, priming_id.find('-'));
+    for (const std::string& never : {stream_of_post + "-999999", stream_of_post + "-0"}) {
+      auto future = s.send(
+          "GET", "/mcp", "",
+          {{"mcp-session-id", sid}, {"last-event-id", never}, {"accept", "text/event-stream"}});
+      CHECK_MESSAGE(future.status == 400, never);
+      CHECK(body_of(future.body)["error"]["code"].GetInt() == -32600);
+    }
   }
 
   TEST_CASE("batches: answered for 2025-03-26 sessions, refused with -32600 for later ones") {
