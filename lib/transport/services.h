@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 
 #include "core/clock.h"
 #include "mcp/server.h"
@@ -16,6 +17,14 @@ class SessionTable;
 
 namespace shopmcp::transport {
 
+// Bounds on what one request may ask of the MCP doors.
+struct DoorLimits {
+  std::size_t max_batch_messages = 100;  // a longer JSON-RPC batch is refused whole (-32600)
+  // Once a batch's answers pass this many bytes, its remaining requests are not run: each gets
+  // an error saying so, and the client sends them again.
+  std::size_t max_batch_answer_bytes = 4u << 20;
+};
+
 struct Services {
   const mcp::Server* server = nullptr;
   const rpc::Dispatcher* dispatcher = nullptr;
@@ -24,6 +33,7 @@ struct Services {
   sse::StreamHub* hub = nullptr;  // the stream routes hand their streams to it
   const metrics::Registry* metrics = nullptr;
   session::SessionTable* sessions = nullptr;  // Streamable HTTP and legacy HTTP+SSE sessions
+  DoorLimits limits = {};
 };
 
 }  // namespace shopmcp::transport

@@ -156,21 +156,39 @@ http::Response post_batch(const Services& s, const http::Request& req, session::
   }
   if (batch.Empty())
     return http::error_response(kRpc, 400, rpc::kInvalidRequest, "Invalid Request: empty batch");
+  const std::size_t max_messages = s.limits.max_batch_messages;
+  if (batch.Size() > max_messages) {
+    return http::error_response(kRpc, 400, rpc::kInvalidRequest,
+                                "Invalid Request: a batch holds at most " +
+                                    std::to_string(max_messages) + " messages (this one has " +
+                                    std::to_string(batch.Size()) + "); send it in parts");
+  }
+  static const Value kNullId;
   Document out(rapidjson::kArrayType);
+  std::size_t answer_bytes = 0;
   for (const auto& msg : batch.GetArray()) {
     rpc::CallContext ctx;
     ctx.request_id = req.id;
     ctx.session_id = session.id();
+    const Value& id = msg.IsObject() && msg.HasMember("id") ? msg["id"] : kNullId;
     std::optional<Document> reply;
     if (msg.IsObject() && msg.HasMember("method") && msg["method"].IsString() &&
         std::string_view(msg["method"].GetString()) == "initialize") {
-      static const Value kNullId;
-      reply = rpc::error_response(msg.HasMember("id") ? msg["id"] : kNullId, rpc::kInvalidRequest,
+      reply = rpc::error_response(id, rpc::kInvalidRequest,
                                   "Invalid Request: initialize cannot be part of a batch");
+    } else if (answer_bytes > s.limits.max_batch_answer_bytes &&
+               classify(msg) == MessageKind::kRequest) {
+      // Notifications and responses are still taken: they add nothing to the answer.
+      reply = rpc::error_response(id, -32000,
+                                  "Not run: this batch's answers passed " +
+                                      std::to_string(s.limits.max_batch_answer_bytes) +
+                                      " bytes before this request; send it again");
     } else {
       reply = take_message(*s.dispatcher, session, msg, ctx);
     }
-    if (reply) out.PushBack(Value(*reply, out.GetAllocator()), out.GetAllocator());
+    if (!reply) continue;
+    answer_bytes += json::to_string(*reply).size();
+    out.PushBack(Value(*reply, out.GetAllocator()), out.GetAllocator());
   }
   if (out.Empty()) return accepted();
   http::Response r = http::json_response(200, out);

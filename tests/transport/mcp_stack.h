@@ -43,7 +43,8 @@ struct McpStack {
   // `extra` may add tools, and `catalog` resources, before the server is built.
   explicit McpStack(session::SessionOptions so = {},
                     const std::function<void(mcp::ToolRegistry&)>& extra = {},
-                    const std::function<void(mcp::ResourceRegistry&)>& catalog = {}) {
+                    const std::function<void(mcp::ResourceRegistry&)>& catalog = {},
+                    transport::DoorLimits limits = {}) {
     if (extra) extra(shop.tools);
     if (catalog) catalog(resources);
     sse::HubOptions ho;
@@ -54,8 +55,8 @@ struct McpStack {
         mcp::ServerInfo{"shop-mcp", "Shop MCP", "9.9.9", "desc", "instr"}, shop.tools, &resources,
         &prompts, sessions.get());
     server->install(dispatcher);
-    transport::Services s{server.get(), &dispatcher, &clock,        clock.steady_now(),
-                          hub.get(),    &metrics,    sessions.get()};
+    transport::Services s{server.get(), &dispatcher, &clock,         clock.steady_now(),
+                          hub.get(),    &metrics,    sessions.get(), limits};
     transport::add_rest_routes(router, s);
     transport::add_streamable_http_routes(router, s);
     transport::add_legacy_sse_routes(router, s);

@@ -337,6 +337,39 @@ TEST_SUITE("transport.streamable_http") {
     }
   }
 
+  TEST_CASE("batches are bounded: in messages, and in answer bytes (the rest is not run)") {
+    shopmcp::transport::DoorLimits limits;
+    limits.max_batch_messages = 4;
+    limits.max_batch_answer_bytes = 3000;
+    McpStack s({}, {}, {}, limits);
+    const std::string sid = s.initialize("2025-03-26");
+    std::string five = "[";
+    for (int i = 1; i <= 5; ++i) {
+      five += std::string(i > 1 ? "," : "") + R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+              R"(,"method":"ping"})";
+    }
+    five += "]";
+    auto refused = s.rpc(sid, five);
+    CHECK(refused.status == 400);
+    CHECK(body_of(refused.body)["error"]["code"].GetInt() == -32600);
+    CHECK(str(body_of(refused.body)["error"]["message"]).find("at most 4 messages") !=
+          std::string::npos);
+    // tools/list answers are several KB: the first is run, the requests after it are not; the
+    // notification in between is still taken.
+    auto big = s.rpc(
+        sid,
+        R"([{"jsonrpc":"2.0","id":1,"method":"tools/list"},{"jsonrpc":"2.0","id":2,"method":"tools/list"},{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","id":3,"method":"ping"}])");
+    REQUIRE(big.status == 200);
+    auto answers = body_of(big.body);
+    REQUIRE(answers.Size() == 3);
+    CHECK(answers[0]["result"]["tools"].Size() == 5);
+    CHECK(answers[1]["id"].GetInt() == 2);
+    CHECK(answers[1]["error"]["code"].GetInt() == -32000);
+    CHECK(str(answers[1]["error"]["message"]).find("send it again") != std::string::npos);
+    CHECK(answers[2]["id"].GetInt() == 3);
+    CHECK(answers[2]["error"]["code"].GetInt() == -32000);
+  }
+
   TEST_CASE("batches: answered for 2025-03-26 sessions, refused with -32600 for later ones") {
     McpStack s;
     const std::string old = s.initialize("2025-03-26");
