@@ -38,33 +38,27 @@ void SessionTable::ended(const std::shared_ptr<Session>& s, sse::CloseReason rea
 }
 
 core::Result<std::shared_ptr<Session>> SessionTable::create(SessionKind kind, std::string version) {
-  if (size() >= options_.max_sessions) {
-    expire_idle();
-    // Still full: reclaim the least recently active session that has no stream and no call.
-    std::shared_ptr<Session> victim;
-    {
-      core::MutexLock l(&mu_);
-      const auto now = clock_.steady_now();
-      for (const auto& [id, s] : sessions_) {
-        if (!s->idle_since(now)) continue;
-        if (!victim || s->last_active() < victim->last_active()) victim = s;
-      }
-      if (sessions_.size() >= options_.max_sessions && victim)
-        sessions_.erase(victim->id());
-      else
-        victim.reset();
-    }
-    if (victim) ended(victim, sse::CloseReason::kSessionDeleted, "reclaimed");
-  }
+  if (size() >= options_.max_sessions) expire_idle();
   auto s = std::make_shared<Session>(core::random_hex(16), kind, std::move(version), hub_, options_,
                                      waiting_calls_, clock_);
+  std::shared_ptr<Session> victim;
   {
     core::MutexLock l(&mu_);
     if (sessions_.size() >= options_.max_sessions) {
-      return core::unavailable("Too many MCP sessions are open; retry in a few seconds");
+      // Still full: reclaim the least recently active session that has no stream and no call, in
+      // the same step that takes its place, so a concurrent create cannot take the place freed.
+      const auto now = clock_.steady_now();
+      for (const auto& [id, candidate] : sessions_) {
+        if (!candidate->idle_since(now)) continue;
+        if (!victim || candidate->last_active() < victim->last_active()) victim = candidate;
+      }
+      if (!victim)
+        return core::unavailable("Too many MCP sessions are open; retry in a few seconds");
+      sessions_.erase(victim->id());
     }
     sessions_.emplace(s->id(), s);
   }
+  if (victim) ended(victim, sse::CloseReason::kSessionDeleted, "reclaimed");
   metrics_.sessions_open.add(1);
   metrics_.sessions_created.inc();
   return s;
