@@ -25,8 +25,9 @@
 namespace shopmcp::sse {
 
 enum class CloseReason {
+  // The client went away: seen by the socket watch (nginx closed the connection) or by a write
+  // that found the peer gone (EPIPE, ECONNRESET), whichever came first; the log line says which.
   kClientDisconnected,
-  kBrokenPipe,
   kWriteFailures,
   kTimeout,
   kServerShutdown,
@@ -159,9 +160,10 @@ class StreamHub {
   bool write_now(Stream& s, const std::string& frame);
   // A best-effort frame before a close (timeout, close): counted when written, never retried.
   void write_last(Stream& s, const std::string& frame);
-  bool close(Key key, CloseReason reason);
+  // `detected_by` names what saw a client leave ("hangup", "write") for the log; "" otherwise.
+  bool close(Key key, CloseReason reason, const char* detected_by = "");
   // The end every close shares: FCGX_Finish_r (via the sink), the log line, the counters.
-  void end(Stream& s, CloseReason reason);
+  void end(Stream& s, CloseReason reason, const char* detected_by = "");
   void close_all(CloseReason reason);
   StreamView view(const Stream& s) const;
   void wake();

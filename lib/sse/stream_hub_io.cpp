@@ -21,8 +21,6 @@ const char* to_string(CloseReason r) {
   switch (r) {
     case CloseReason::kClientDisconnected:
       return "client_disconnected";
-    case CloseReason::kBrokenPipe:
-      return "broken_pipe";
     case CloseReason::kWriteFailures:
       return "write_failures";
     case CloseReason::kTimeout:
@@ -78,7 +76,8 @@ bool StreamHub::write_now(Stream& s, const std::string& frame) {
   }
   metrics_.write_failures.inc();
   if (err == EPIPE || err == ECONNRESET) {
-    close(s.key, CloseReason::kBrokenPipe);
+    // The peer is gone: the client left, whichever detector sees it first.
+    close(s.key, CloseReason::kClientDisconnected, "write");
     return false;
   }
   ++s.failures;
@@ -137,7 +136,7 @@ void StreamHub::on_socket_event(Key key, std::uint32_t events) {
   const ssize_t n = recv(it->second->sink->fd(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;  // spurious
   // EOF, an error, or bytes nginx never sends after the request body: the client is gone.
-  close(key, CloseReason::kClientDisconnected);
+  close(key, CloseReason::kClientDisconnected, "hangup");
 }
 
 void StreamHub::fire_timers(TimePoint now) {
@@ -182,7 +181,7 @@ void StreamHub::fire_timers(TimePoint now) {
   }
 }
 
-bool StreamHub::close(Key key, CloseReason reason) {
+bool StreamHub::close(Key key, CloseReason reason, const char* detected_by) {
   auto it = streams_.find(key);
   if (it == streams_.end()) return false;
   std::unique_ptr<Stream> s = std::move(it->second);
@@ -196,22 +195,24 @@ bool StreamHub::close(Key key, CloseReason reason) {
     outbox_.erase(s->init.connection_id);
     --reserved_;
   }
-  if (reason != CloseReason::kClientDisconnected && reason != CloseReason::kBrokenPipe) {
+  if (reason != CloseReason::kClientDisconnected) {
     write_last(*s, s->init.format->close(view(*s), reason));
   }
-  end(*s, reason);
+  end(*s, reason, detected_by);
   return true;
 }
 
-void StreamHub::end(Stream& s, CloseReason reason) {
+void StreamHub::end(Stream& s, CloseReason reason, const char* detected_by) {
   s.sink->finish();
   const auto uptime_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(clock_.steady_now() - s.opened).count();
+  const std::string detected =
+      *detected_by != '\0' ? std::string(",\"detected_by\":\"") + detected_by + "\"" : "";
   spdlog::info(
-      "SSE connection closed {{\"connection_id\":\"{}\",\"reason\":\"{}\",\"route\":\"{}\","
+      "SSE connection closed {{\"connection_id\":\"{}\",\"reason\":\"{}\"{},\"route\":\"{}\","
       "\"uptime_ms\":{},\"pings\":{},\"frames\":{},\"bytes\":{}}}",
-      s.init.connection_id, to_string(reason), s.init.route, uptime_ms, s.pings, s.init.frames,
-      s.init.bytes);
+      s.init.connection_id, to_string(reason), detected, s.init.route, uptime_ms, s.pings,
+      s.init.frames, s.init.bytes);
   metrics_.streams_open.add(-1);
   metrics_.streams_open_by_route.with({s.init.route}).add(-1);
   metrics_.streams_closed.with({to_string(reason)}).inc();

@@ -98,6 +98,11 @@ assert_contains "requests by route and status" "$RESP_BODY" 'shopmcp_http_reques
 # Closed so far: 1 by its lifetime; 3 short curls and the TERM and KILL clients left.
 assert_eq "streams closed by reason: timeout" 1 "$(closed_count timeout)"
 assert_eq "streams closed by reason: client_disconnected" 5 "$(closed_count client_disconnected)"
+# Whichever detector saw each client leave first (the socket watch or a write), the reason is the
+# same, and the log line says which one it was.
+n_detected=$(grep "SSE connection closed" "$(app_log)" | grep '"reason":"client_disconnected"' |
+  grep -cE '"detected_by":"(hangup|write)"' || true)
+assert_eq "every client_disconnected close names its detector" 5 "$n_detected"
 
 echo "# /mcp/stats: the same figures as JSON, open streams by route"
 open_stream "$T_DIR/stats-stream.txt"
