@@ -21,7 +21,8 @@ FcgiSink::~FcgiSink() {
 int FcgiSink::fd() const { return request_->ipcFd; }
 
 int FcgiSink::write(std::string_view data) {
-  if (const int e = FCGX_GetError(request_->out); e != 0) return e > 0 ? e : EIO;
+  // A sticky stream error is a failure, never back-pressure (EAGAIN means "no room now" only).
+  if (const int e = FCGX_GetError(request_->out); e != 0) return e > 0 && e != EAGAIN ? e : EIO;
   // Write only when the socket has room: a peer that does not read costs a failed attempt, never
   // a stalled hub, and no partial frame is left behind.
   pollfd p{request_->ipcFd, POLLOUT, 0};
@@ -31,8 +32,9 @@ int FcgiSink::write(std::string_view data) {
   if (ready == 0) return EAGAIN;
   if (FCGX_PutStr(data.data(), static_cast<int>(data.size()), request_->out) < 0 ||
       FCGX_FFlush(request_->out) < 0) {
+    // Part of the frame may be out (the send timeout hit): not retryable, so not EAGAIN.
     const int e = FCGX_GetError(request_->out);
-    return e > 0 ? e : EIO;
+    return e > 0 && e != EAGAIN ? e : EIO;
   }
   return 0;
 }

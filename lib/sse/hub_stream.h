@@ -21,7 +21,8 @@ struct StreamHub::Stream {
   TimePoint next_ping;
   TimePoint deadline;
   std::int64_t pings = 0;
-  int failures = 0;  // consecutive
+  int failures = 0;      // consecutive: failed writes and keepalives that could not be written
+  bool blocked = false;  // the last write found no room (back-pressure, not a failure by itself)
   std::deque<std::string> pending;
   bool finish_after_flush = false;  // the last frame is queued: close once pending is empty
   bool watching_writable = false;   // EPOLLOUT armed because pending could not be written

@@ -10,8 +10,9 @@ class Sink {
  public:
   virtual ~Sink() = default;
   // Writes and flushes all of `data` without waiting on a peer that does not read. Returns 0, or
-  // the errno of the failure: EAGAIN when nothing could be written now (the data may be offered
-  // again), EPIPE or ECONNRESET when the peer is gone, anything else for other failures.
+  // the errno of the failure: EAGAIN only when nothing was written because the socket has no room
+  // now (the data is offered again when it has), EPIPE or ECONNRESET when the peer is gone,
+  // anything else for other failures.
   virtual int write(std::string_view data) = 0;
   // The connection's socket, watched for hang-up; -1 when there is none to watch.
   virtual int fd() const = 0;

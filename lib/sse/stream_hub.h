@@ -158,6 +158,8 @@ class StreamHub {
   void fire_timers(TimePoint now);
   void flush(Stream& s);
   bool write_now(Stream& s, const std::string& frame);
+  // Counts one toward max_consecutive_failures, closing the stream (kWriteFailures) at the limit.
+  void note_failure(Stream& s, const char* what);
   // A best-effort frame before a close (timeout, close): counted when written, never retried.
   void write_last(Stream& s, const std::string& frame);
   // `detected_by` names what saw a client leave ("hangup", "write") for the log; "" otherwise.

@@ -70,9 +70,16 @@ bool StreamHub::write_now(Stream& s, const std::string& frame) {
   const int err = s.sink->write(frame);
   if (err == 0) {
     s.failures = 0;
+    s.blocked = false;
     s.init.frames += 1;
     s.init.bytes += static_cast<std::int64_t>(frame.size());
     return true;
+  }
+  if (err == EAGAIN) {
+    // No room in the socket now: back-pressure. The frame waits (the queue is bounded) and goes
+    // out when the socket reports room; only a keepalive that cannot go out counts (fire_timers).
+    s.blocked = true;
+    return false;
   }
   metrics_.write_failures.inc();
   if (err == EPIPE || err == ECONNRESET) {
@@ -80,10 +87,15 @@ bool StreamHub::write_now(Stream& s, const std::string& frame) {
     close(s.key, CloseReason::kClientDisconnected, "write");
     return false;
   }
+  note_failure(s, std::strerror(err));
+  return false;
+}
+
+void StreamHub::note_failure(Stream& s, const char* what) {
   ++s.failures;
   spdlog::warn(
       "SSE write failed {{\"connection_id\":\"{}\",\"consecutive_failures\":{},\"error\":\"{}\"}}",
-      s.init.connection_id, s.failures, std::strerror(err));
+      s.init.connection_id, s.failures, what);
   if (s.failures >= options_.max_consecutive_failures) {
     spdlog::info(
         "SSE max consecutive failures reached, closing "
@@ -91,7 +103,6 @@ bool StreamHub::write_now(Stream& s, const std::string& frame) {
         s.init.connection_id, s.failures);
     close(s.key, CloseReason::kWriteFailures);
   }
-  return false;
 }
 
 void StreamHub::write_last(Stream& s, const std::string& frame) {
@@ -172,11 +183,14 @@ void StreamHub::fire_timers(TimePoint now) {
       close(key, CloseReason::kError);
       continue;
     }
-    const std::int64_t before = s.init.frames;
     flush(s);
-    if (auto again = streams_.find(key);
-        again != streams_.end() && again->second->init.frames > before) {
+    if (streams_.find(key) == streams_.end()) continue;  // closed by a failed write
+    if (s.pending.empty()) {
       metrics_.pings_sent.inc();
+    } else if (s.blocked) {
+      // A keepalive attempt that failed: the client has not read for a whole interval.
+      metrics_.write_failures.inc();
+      note_failure(s, "keepalive not written: the client is not reading");
     }
   }
 }

@@ -146,23 +146,58 @@ TEST_SUITE("sse.stream_hub") {
     Counters c;
     auto peer = f.open("a", &c);
     f.tick(0ms);
-    // A failed frame is retried as soon as the socket reports room: ping 1 fails twice, then goes
-    // out, which resets the count.
-    c.scripted_errors = {EAGAIN, EAGAIN, 0};
+    // A failed frame is retried: ping 1 fails twice (EIO), then goes out, which resets the count.
+    c.scripted_errors = {EIO, EIO, 0};
     f.tick(1000ms);
-    for (int i = 0; i < 5; ++i) f.tick(0ms);
+    for (int i = 0; i < 5; ++i) {
+      REQUIRE(f.hub->enqueue("a", ""));  // an empty frame only nudges the retry along
+      f.tick(0ms);
+    }
     CHECK(f.hub->open_streams() == 1);
     CHECK(c.finishes == 0);
     CHECK(f.metrics.write_failures.value() == 2);
     // Three failures in a row close it.
-    c.scripted_errors = {EAGAIN, EAGAIN, EAGAIN};
+    c.scripted_errors = {EIO, EIO, EIO};
     f.tick(1000ms);
-    for (int i = 0; i < 5; ++i) f.tick(0ms);
+    for (int i = 0; i < 5 && f.hub->open_streams() == 1; ++i) {
+      f.hub->enqueue("a", "");
+      f.tick(0ms);
+    }
     CHECK(f.closed("write_failures") == 1);
     CHECK(c.finishes == 1);
     CHECK(f.metrics.write_failures.value() == 5);
     // In order, nothing repeated, and the close frame last.
     CHECK(peer->read_now() == "ping 1\nclose write_failures\n");
+  }
+
+  TEST_CASE("a busy socket is back-pressure: only keepalives that cannot go out count") {
+    shopmcp::sse::HubOptions o;
+    o.ping_interval = 1000ms;
+    o.max_consecutive_failures = 3;
+    Fixture f(o);
+    Counters c;
+    auto peer = f.open("a", &c);
+    f.tick(0ms);
+    // Many "no room now" answers in a row, as a client reading a burst meets: not failures.
+    c.scripted_errors = {EAGAIN, EAGAIN, EAGAIN, EAGAIN, EAGAIN, EAGAIN, EAGAIN, EAGAIN};
+    for (int i = 0; i < 6; ++i) REQUIRE(f.hub->enqueue("a", "frame " + std::to_string(i) + "\n"));
+    for (int i = 0; i < 10; ++i) {
+      f.hub->enqueue("a", "");
+      f.tick(0ms);
+    }
+    CHECK(f.hub->open_streams() == 1);
+    CHECK(f.metrics.write_failures.value() == 0);
+    CHECK(peer->read_now() == "frame 0\nframe 1\nframe 2\nframe 3\nframe 4\nframe 5\n");
+    // A client that stops reading for good: every keepalive attempt fails; the third closes it.
+    c.scripted_errors.assign(1000, EAGAIN);
+    f.tick(1000ms);
+    CHECK(f.hub->open_streams() == 1);
+    f.tick(1000ms);
+    CHECK(f.hub->open_streams() == 1);
+    f.tick(1000ms);
+    CHECK(f.hub->open_streams() == 0);
+    CHECK(f.closed("write_failures") == 1);
+    CHECK(f.metrics.write_failures.value() == 3);
   }
 
   TEST_CASE("a write that finds the peer gone closes the stream at once: the client left") {
