@@ -103,34 +103,37 @@ void Session::close_on_hub(std::string conn, sse::CloseReason reason) {
 }
 
 void Session::deliver() {
+  std::deque<HubCall> batch;
   {
     core::MutexLock l(&mu_);
-    if (delivering_) return;  // the delivering thread takes what this one queued
+    if (delivering_ || hub_calls_.empty()) return;  // the delivering thread takes what is queued
     delivering_ = true;
+    batch.swap(hub_calls_);
   }
-  struct Done {  // also when a hub call throws: another thread may deliver next
-    Session& s;
-    ~Done() {
-      core::MutexLock l(&s.mu_);
-      s.delivering_ = false;
-    }
-  } done{*this};
-  std::deque<HubCall> batch;
-  while (true) {
-    {
+  try {
+    while (true) {
+      for (HubCall& c : batch) {
+        if (c.close) {
+          hub_.request_close(c.conn, *c.close);
+        } else {
+          // A full queue closes the connection; the event stays in the log for Last-Event-ID.
+          hub_.enqueue(c.conn, std::move(c.frame), c.last);
+        }
+      }
+      batch.clear();
       core::MutexLock l(&mu_);
-      if (hub_calls_.empty()) return;
+      // Found empty and released in one step: a call queued after this is delivered by its own
+      // thread, never left behind for a deliverer that is already leaving.
+      if (hub_calls_.empty()) {
+        delivering_ = false;
+        return;
+      }
       batch.swap(hub_calls_);
     }
-    for (HubCall& c : batch) {
-      if (c.close) {
-        hub_.request_close(c.conn, *c.close);
-      } else {
-        // A full queue closes the connection; the event stays in the log for Last-Event-ID.
-        hub_.enqueue(c.conn, std::move(c.frame), c.last);
-      }
-    }
-    batch.clear();
+  } catch (...) {
+    core::MutexLock l(&mu_);
+    delivering_ = false;  // another thread may deliver next; the failure goes on up
+    throw;
   }
 }
 
