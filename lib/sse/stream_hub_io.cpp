@@ -39,8 +39,6 @@ const char* to_string(CloseReason r) {
 
 namespace {
 
-enum class WriteResult { kOk, kFailed, kClosed };
-
 void read_memory(std::int64_t* usage, std::int64_t* peak) {
   long pages = 0, resident = 0;
   if (FILE* f = std::fopen("/proc/self/statm", "r")) {
