@@ -23,11 +23,18 @@ struct Config {
   int ping_interval = 15;             // seconds
   int max_connection_time = 3600;     // seconds
   int max_consecutive_failures = 3;
-  int max_streams = 10000;          // open SSE streams; beyond it 503 + Retry-After
-  int session_idle_timeout = 1800;  // seconds a session without streams or requests lives
-  int max_sessions = 10000;         // MCP sessions at most; beyond it initialize gets 503
-  int client_request_timeout = 60;  // seconds a tool waits for the client (sampling, ...)
-  int resource_poll_interval = 2;   // seconds between checks of subscribed resources; 0 = off
+  int max_streams = 10000;             // open SSE streams; beyond it 503 + Retry-After
+  int session_idle_timeout = 1800;     // seconds a session without streams or requests lives
+  int max_sessions = 10000;            // MCP sessions at most; beyond it initialize gets 503
+  int client_request_timeout = 60;     // seconds a tool waits for the client (sampling, ...)
+  int resource_poll_interval = 2;      // seconds between checks of subscribed resources; 0 = off
+  int max_sessions_per_client = 1000;  // per REMOTE_ADDR; at most max_sessions
+  std::int64_t replay_log_budget = std::int64_t{128} << 20;  // bytes, all sessions' logs together
+  int max_json_depth = 64;                        // nesting of arrays/objects in a request body
+  int max_batch_messages = 100;                   // messages in one JSON-RPC batch
+  std::int64_t max_batch_answer_bytes = 4 << 20;  // then the batch's remaining requests are not run
+  int tool_timeout = 50;      // seconds a tool call may run; below nginx's fastcgi_read_timeout
+  int shutdown_timeout = 10;  // seconds SIGTERM waits for cancelled calls before exiting anyway
   // Host and Origin values accepted besides the loopback names (localhost, 127.0.0.1, [::1]);
   // hosts without a port match any port. "*" accepts any.
   std::vector<std::string> allowed_hosts;
@@ -38,7 +45,7 @@ struct Config {
   std::string smtp_user;           // "" = no AUTH
   std::string smtp_password;       // read from --smtp-password-file; never logged
   std::string mail_from;           // the sender's address
-  int smtp_timeout = 60;           // seconds one send may take in all
+  int smtp_timeout = 40;           // seconds one send may take in all; < tool_timeout
   int smtp_connect_timeout = 10;   // seconds to connect (TCP, TLS, greeting)
   std::int64_t seed_orders = 500;  // orders created when the database is new
   std::uint64_t seed_value = 20240101;

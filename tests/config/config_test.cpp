@@ -101,4 +101,46 @@ TEST_SUITE("config") {
     REQUIRE_FALSE(missing.has_value());
     CHECK(shopmcp::config::help_text().find("SHOP_MCP_AUTH_TOKEN") != std::string::npos);
   }
+
+  TEST_CASE("every client-facing bound is a named option with a documented default") {
+    auto d = parse_with({}, {});
+    REQUIRE(d.has_value());
+    CHECK(d->max_json_depth == 64);
+    CHECK(d->max_batch_messages == 100);
+    CHECK(d->max_batch_answer_bytes == 4 << 20);
+    CHECK(d->replay_log_budget == std::int64_t{128} << 20);
+    CHECK(d->max_sessions_per_client == 1000);
+    CHECK(d->tool_timeout == 50);
+    CHECK(d->shutdown_timeout == 10);
+    auto c = parse_with({"--max-json-depth", "16", "--max-batch-messages", "5",
+                         "--max-batch-answer-bytes", "65536", "--max-sessions-per-client", "3",
+                         "--tool-timeout", "45", "--shutdown-timeout", "2"},
+                        {{"SHOP_MCP_REPLAY_LOG_BUDGET", "2097152"}});
+    REQUIRE(c.has_value());
+    CHECK(c->max_json_depth == 16);
+    CHECK(c->max_batch_messages == 5);
+    CHECK(c->max_batch_answer_bytes == 65536);
+    CHECK(c->max_sessions_per_client == 3);
+    CHECK(c->tool_timeout == 45);
+    CHECK(c->shutdown_timeout == 2);
+    CHECK(c->replay_log_budget == 2097152);
+    const std::string h = shopmcp::config::help_text();
+    for (const char* name :
+         {"SHOP_MCP_MAX_JSON_DEPTH", "SHOP_MCP_MAX_BATCH_MESSAGES", "SHOP_MCP_MAX_BATCH_ANSWER_BYTES",
+          "SHOP_MCP_REPLAY_LOG_BUDGET", "SHOP_MCP_MAX_SESSIONS_PER_CLIENT", "SHOP_MCP_TOOL_TIMEOUT",
+          "SHOP_MCP_SHUTDOWN_TIMEOUT"}) {
+      CHECK_MESSAGE(h.find(name) != std::string::npos, name);
+    }
+    auto deep = parse_with({"--max-json-depth", "100000"}, {});
+    REQUIRE_FALSE(deep.has_value());
+    CHECK(deep.error().message.find("--max-json-depth") != std::string::npos);
+  }
+
+  TEST_CASE("a mail send that could outlive the tool time limit is refused at start") {
+    auto c = parse_with({"--tool-timeout", "30", "--smtp-timeout", "30"}, {});
+    REQUIRE_FALSE(c.has_value());
+    CHECK(c.error().message.find("--smtp-timeout") != std::string::npos);
+    CHECK(c.error().message.find("--tool-timeout") != std::string::npos);
+    CHECK(parse_with({"--tool-timeout", "30", "--smtp-timeout", "29"}, {}).has_value());
+  }
 }

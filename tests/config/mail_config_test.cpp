@@ -29,7 +29,7 @@ TEST_SUITE("config.mail") {
     CHECK(c->mail_from.empty());
     CHECK(c->smtp_user.empty());
     CHECK(c->smtp_password.empty());
-    CHECK(c->smtp_timeout == 60);
+    CHECK(c->smtp_timeout == 40);
     CHECK(c->smtp_connect_timeout == 10);
   }
 

@@ -1,0 +1,129 @@
+// The options for the socket, logs, access checks and the database.
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "config/option.h"
+
+namespace shopmcp::config {
+namespace {
+
+using core::Result;
+
+Result<void> set_token(Config& c, const std::string& token, const char* source) {
+  std::string t = token;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+  if (t.size() < 16) {
+    return core::invalid_argument(std::string("the token ") + source +
+                                  " must be at least 16 characters");
+  }
+  for (unsigned char ch : t) {
+    if (ch < 0x21 || ch > 0x7e) {
+      return core::invalid_argument(std::string("the token ") + source +
+                                    " must be visible ASCII without spaces");
+    }
+  }
+  c.auth_token = t;
+  return {};
+}
+
+Result<void> check_listen(const std::string& s) {
+  if (s.rfind("unix:", 0) == 0) {
+    if (s.size() > 5 && s[5] == '/') return {};
+    return core::invalid_argument("must be unix:/absolute/path or HOST:PORT (got '" + s + "')");
+  }
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return core::invalid_argument("must be unix:/absolute/path or HOST:PORT (got '" + s + "')");
+  }
+  auto port = parse_int(s.substr(colon + 1), 1, 65535, "a port");
+  if (!port) {
+    return core::invalid_argument(
+        "must be unix:/absolute/path or HOST:PORT with a port from 1 to "
+        "65535 (got '" +
+        s + "')");
+  }
+  return {};
+}
+}  // namespace
+
+std::vector<Option> server_options() {
+  return {
+      {"listen", "SHOP_MCP_LISTEN", "ADDR",
+       "FastCGI socket: unix:/path or HOST:PORT. Unset with a listening socket on fd 0 "
+       "(spawn-fcgi, systemd): use fd 0",
+       show(&Config::listen),
+       [](Config& c, const std::string& s) -> Result<void> {
+         if (auto ok = check_listen(s); !ok) return ok;
+         c.listen = s;
+         c.listen_explicit = true;
+         return {};
+       }},
+      {"threads", "SHOP_MCP_THREADS", "N", "worker threads accepting requests from nginx",
+       show(&Config::threads), int_setter(&Config::threads, 1, 256, "an integer")},
+      {"db", "SHOP_MCP_DB", "PATH", "SQLite database file; created and seeded when new",
+       show(&Config::db),
+       [](Config& c, const std::string& s) -> Result<void> {
+         if (s.empty()) return core::invalid_argument("must be a file path (got '')");
+         c.db = s;
+         return {};
+       }},
+      {"seed-orders", "SHOP_MCP_SEED_ORDERS", "N", "orders generated when the database is new",
+       show(&Config::seed_orders), int_setter(&Config::seed_orders, 0, 100'000'000, "an integer")},
+      {"seed-value", "SHOP_MCP_SEED_VALUE", "N",
+       "random seed of the generated orders (same seed, same orders)", show(&Config::seed_value),
+       int_setter(&Config::seed_value, 0, std::numeric_limits<std::int64_t>::max(), "an integer")},
+      {"log-level", "SHOP_MCP_LOG_LEVEL", "LEVEL",
+       "trace, debug, info, warn, error, critical or off", show(&Config::log_level),
+       [](Config& c, const std::string& s) -> Result<void> {
+         for (const char* l : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+           if (s == l) {
+             c.log_level = s;
+             return {};
+           }
+         }
+         return core::invalid_argument(
+             "must be one of trace, debug, info, warn, error, critical, off (got '" + s + "')");
+       }},
+      {"log-format", "SHOP_MCP_LOG_FORMAT", "FORMAT", "text or json (one JSON object per line)",
+       show(&Config::log_format),
+       [](Config& c, const std::string& s) -> Result<void> {
+         if (s != "text" && s != "json") {
+           return core::invalid_argument("must be text or json (got '" + s + "')");
+         }
+         c.log_format = s;
+         return {};
+       }},
+      {"allowed-hosts", "SHOP_MCP_ALLOWED_HOSTS", "LIST",
+       "Host header values accepted besides localhost, 127.0.0.1 and [::1] (comma-separated, "
+       "e.g. shop.example.com; '*' = any); others get 403",
+       show_list(&Config::allowed_hosts),
+       [](Config& c, const std::string& s) -> Result<void> {
+         c.allowed_hosts = split_list(s);
+         return {};
+       }},
+      {"allowed-origins", "SHOP_MCP_ALLOWED_ORIGINS", "LIST",
+       "Origin header values accepted besides http(s)://localhost, 127.0.0.1 and [::1] "
+       "(comma-separated, e.g. https://shop.example.com; '*' = any); others get 403",
+       show_list(&Config::allowed_origins),
+       [](Config& c, const std::string& s) -> Result<void> {
+         c.allowed_origins = split_list(s);
+         return {};
+       }},
+      {"auth-token-file", "SHOP_MCP_AUTH_TOKEN_FILE", "PATH",
+       "file holding the bearer token every request must carry (Authorization: Bearer ...); "
+       "SHOP_MCP_AUTH_TOKEN sets it directly. Unset: no token",
+       nullptr,
+       [](Config& c, const std::string& path) -> Result<void> {
+         std::ifstream in(path);
+         if (!in) return core::invalid_argument("cannot read '" + path + "'");
+         std::stringstream buf;
+         buf << in.rdbuf();
+         return set_token(c, buf.str(), "in the file");
+       }},
+      {"", "SHOP_MCP_AUTH_TOKEN", nullptr, nullptr, nullptr,  // env only: a flag shows in ps
+       [](Config& c, const std::string& s) -> Result<void> { return set_token(c, s, "value"); }},
+  };
+}
+
+}  // namespace shopmcp::config
