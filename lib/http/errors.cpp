@@ -29,9 +29,11 @@ Response refuse(ErrorShape shape, Refusal refusal, std::string_view detail,
   const bool rpc = shape == ErrorShape::kJsonRpc;
   switch (refusal) {
     case Refusal::kStreamCap:
-    case Refusal::kSessionCap: {
-      const std::string message = refusal == Refusal::kStreamCap
-                                      ? "Too many open streams; retry in a few seconds"
+    case Refusal::kSessionCap:
+    case Refusal::kBusy: {
+      const std::string message =
+          refusal == Refusal::kStreamCap ? "Too many open streams; retry in a few seconds"
+          : refusal == Refusal::kBusy ? "Busy: " + std::string(detail) + "; retry in a few seconds"
                                       : std::string(detail);
       Response r = error_response(shape, 503, rpc ? -32000 : 503, message, id);
       r.set_header("Retry-After", "5");

@@ -27,6 +27,7 @@ Response error_response(ErrorShape shape, int status, int code, std::string_view
 enum class Refusal {
   kStreamCap,     // 503 + Retry-After: every stream slot is taken
   kSessionCap,    // 503 + Retry-After: every session is busy (detail: why)
+  kBusy,          // 503 + Retry-After: no worker or descriptor is free (detail: which)
   kNotJson,       // 415: the Content-Type is not application/json (detail: what was sent)
   kBodyTooLarge,  // 413 (detail: the limit in bytes)
   kInternal,      // 500: a bug or an unexpected failure; details stay in the log
