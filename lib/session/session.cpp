@@ -13,15 +13,22 @@ namespace shopmcp::session {
 
 Session::Session(std::string id, SessionKind kind, std::string version, sse::StreamHub& hub,
                  const SessionOptions& options, std::atomic<int>& waiting_calls,
-                 const core::Clock& clock)
+                 const core::Clock& clock, ReplayBudget& budget, std::string client)
     : id_(std::move(id)),
       kind_(kind),
+      client_(std::move(client)),
       version_(std::move(version)),
       hub_(hub),
       options_(options),
       waiting_calls_(waiting_calls),
       clock_(clock),
+      budget_(budget),
       last_active_(clock.steady_now()) {}
+
+Session::~Session() {
+  core::MutexLock l(&mu_);
+  budget_.refund(log_bytes_);
+}
 
 std::uint64_t Session::open_stream() {
   core::MutexLock l(&mu_);
@@ -43,14 +50,44 @@ std::string Session::frame(const std::string& message, std::uint64_t stream,
   return sse::event("", message, std::to_string(stream) + "-" + std::to_string(seq));
 }
 
-void Session::log_event(Logged e) {
+bool Session::log_event(Logged e) {
+  e.stamp = budget_.next_stamp();
+  const bool over = budget_.charge(e.frame.size());
   log_bytes_ += e.frame.size();
   log_.push_back(std::move(e));
   while (log_.size() > options_.replay.logged_events ||
          (log_bytes_ > options_.replay.logged_bytes && log_.size() > 1)) {
-    log_bytes_ -= log_.front().frame.size();
-    log_.pop_front();
+    drop_oldest();
   }
+  return over;
+}
+
+void Session::drop_oldest() {
+  const Logged& e = log_.front();
+  if (auto it = streams_.find(e.stream); it != streams_.end()) {
+    it->second.dropped_through = std::max(it->second.dropped_through, e.seq);
+  }
+  log_bytes_ -= e.frame.size();
+  budget_.refund(e.frame.size());
+  log_.pop_front();
+}
+
+std::vector<std::pair<std::uint64_t, std::size_t>> Session::logged_stamps() const {
+  core::MutexLock l(&mu_);
+  std::vector<std::pair<std::uint64_t, std::size_t>> out;
+  out.reserve(log_.size());
+  for (const Logged& e : log_) out.emplace_back(e.stamp, e.frame.size());
+  return out;
+}
+
+std::size_t Session::drop_logged_before(std::uint64_t stamp) {
+  core::MutexLock l(&mu_);
+  std::size_t dropped = 0;
+  while (!log_.empty() && log_.front().stamp < stamp) {
+    dropped += log_.front().frame.size();
+    drop_oldest();
+  }
+  return dropped;
 }
 
 void Session::prune_streams() {
@@ -78,7 +115,14 @@ void Session::attach(std::uint64_t stream, const std::string& conn, std::uint64_
       s.conn = conn;
       s.connecting = false;
       bool ended_in_replay = false;
-      if (after_seq > 0) {
+      if (after_seq > 0 && s.dropped_through > after_seq) {
+        // Dropped since find_event(): a replay would have a hole. Close; the client's next
+        // attempt gets the answer for a resume that cannot be whole.
+        close_on_hub(conn, sse::CloseReason::kCompleted);
+        after_seq = 0;
+        s.conn.clear();
+        ended_in_replay = true;
+      } else if (after_seq > 0) {
         for (const Logged& e : log_) {
           if (e.stream != stream || e.seq <= after_seq) continue;
           to_hub(conn, e.frame, e.last);
@@ -146,17 +190,20 @@ void Session::detach(std::uint64_t stream, const std::string& conn) {
 
 void Session::send(std::uint64_t stream, const rapidjson::Value& message, bool last) {
   const std::string text = json::to_string(message);  // serialised before taking the lock
+  bool over_budget = false;
   {
     core::MutexLock l(&mu_);
     auto it = streams_.find(stream);
-    if (it == streams_.end() || it->second.ended) return;  // nothing may follow a last event
+    if (closed_ || it == streams_.end() || it->second.ended)
+      return;  // nothing follows a last event
     const std::uint64_t seq = next_seq_++;
     std::string f = frame(text, stream, seq);
     if (!it->second.conn.empty()) to_hub(it->second.conn, f, last);
     it->second.ended = last;
-    log_event(Logged{stream, seq, std::move(f), last});
+    over_budget = log_event(Logged{stream, seq, std::move(f), last});
   }
   deliver();
+  if (over_budget) budget_.trim_if_over();
 }
 
 void Session::end_stream(std::uint64_t stream) {
@@ -199,22 +246,26 @@ std::uint64_t Session::standalone() const {
   return standalone_;
 }
 
-std::optional<std::pair<std::uint64_t, std::uint64_t>> Session::find_event(
-    std::string_view id) const {
+Session::EventLookup Session::find_event(std::string_view id) const {
+  EventLookup out;
   const auto dash = id.find('-');
-  if (dash == std::string_view::npos) return std::nullopt;
+  if (dash == std::string_view::npos) return out;
   std::uint64_t stream = 0, seq = 0;
   auto [p1, e1] = std::from_chars(id.data(), id.data() + dash, stream);
   auto [p2, e2] = std::from_chars(id.data() + dash + 1, id.data() + id.size(), seq);
   if (e1 != std::errc() || e2 != std::errc() || p1 != id.data() + dash ||
       p2 != id.data() + id.size()) {
-    return std::nullopt;
+    return out;
   }
   core::MutexLock l(&mu_);
-  if (streams_.find(stream) == streams_.end() || seq == 0 || seq >= next_seq_) {
-    return std::nullopt;  // not an id this session issued
+  const auto it = streams_.find(stream);
+  if (it == streams_.end() || seq == 0 || seq >= next_seq_) {
+    return out;  // not an id this session issued
   }
-  return std::make_pair(stream, seq);
+  out.stream = stream;
+  out.seq = seq;
+  out.status = it->second.dropped_through > seq ? EventLookup::kGone : EventLookup::kFound;
+  return out;
 }
 
 std::shared_ptr<std::atomic<bool>> Session::begin_call(const std::string& id_text) {
@@ -342,6 +393,9 @@ void Session::close(sse::CloseReason reason) {
     }
     for (auto& [id, flag] : calls_) flag->store(true);
     answered_.notify_all();
+    budget_.refund(log_bytes_);  // nothing can resume an ended session
+    log_bytes_ = 0;
+    log_.clear();
   }
   deliver();
 }

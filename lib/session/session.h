@@ -28,6 +28,7 @@
 #include "core/result.h"
 #include "mcp/client_state.h"
 #include "metrics/metrics.h"
+#include "session/replay_budget.h"
 #include "sse/stream_hub.h"
 
 namespace shopmcp::session {
@@ -36,15 +37,18 @@ namespace shopmcp::session {
 // the session's log holds onto a fresh connection at once, so the hub's queue for one connection
 // must take all of them and still have room for the live frames behind them.
 struct ReplayBounds {
-  std::size_t logged_events = 512;      // per session, kept for Last-Event-ID
-  std::size_t logged_bytes = 4u << 20;  // per session
-  std::size_t live_frames = 256;        // queued behind a full replay before the stream overflows
+  std::size_t logged_events = 512;        // per session, kept for Last-Event-ID
+  std::size_t logged_bytes = 4u << 20;    // per session
+  std::size_t live_frames = 256;          // queued behind a full replay before the stream overflows
+  std::size_t budget_bytes = 128u << 20;  // all sessions together (ReplayBudget)
   // What sse::HubOptions::max_queued must be.
   std::size_t hub_queue() const { return logged_events + live_frames; }
 };
 
 struct SessionOptions {
   std::size_t max_sessions = 10000;
+  // Sessions one client address may hold; at the limit its own oldest idle one is reclaimed.
+  std::size_t max_sessions_per_client = 1000;
   std::chrono::milliseconds idle_timeout{30 * 60 * 1000};
   ReplayBounds replay;
   int retry_ms = 2000;  // the retry: hint that primes every stream
@@ -60,13 +64,17 @@ class Session final : public mcp::ClientState {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
 
+  // `client` is the address the session was created from (per-client limits).
   Session(std::string id, SessionKind kind, std::string version, sse::StreamHub& hub,
-          const SessionOptions& options, std::atomic<int>& waiting_calls, const core::Clock& clock);
+          const SessionOptions& options, std::atomic<int>& waiting_calls, const core::Clock& clock,
+          ReplayBudget& budget, std::string client = {});
+  ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   const std::string& id() const { return id_; }
   SessionKind kind() const { return kind_; }
+  const std::string& client() const { return client_; }
   const std::string& protocol_version() const { return version_; }
 
   // mcp::ClientState.
@@ -106,9 +114,20 @@ class Session final : public mcp::ClientState {
   bool claim_standalone(std::uint64_t stream);
   std::uint64_t standalone() const;
 
-  // A Last-Event-ID of this session: its stream and sequence number; nullopt when malformed, the
-  // stream is unknown, or the sequence number was never issued.
-  std::optional<std::pair<std::uint64_t, std::uint64_t>> find_event(std::string_view id) const;
+  // A Last-Event-ID of this session: its stream and sequence number (kFound); kUnknown when
+  // malformed, the stream is unknown, or the sequence number was never issued; kGone when an
+  // event of that stream after it has been dropped from the log, so no replay could be whole.
+  struct EventLookup {
+    enum Status { kFound, kUnknown, kGone } status = kUnknown;
+    std::uint64_t stream = 0;
+    std::uint64_t seq = 0;
+  };
+  EventLookup find_event(std::string_view id) const;
+
+  // The replay budget's view of the log: (stamp, bytes) of every logged event.
+  std::vector<std::pair<std::uint64_t, std::size_t>> logged_stamps() const;
+  // Drops logged events with a stamp below `stamp`; returns the bytes dropped.
+  std::size_t drop_logged_before(std::uint64_t stamp);
 
   // Calls in flight by their JSON-RPC id (as JSON text), for notifications/cancelled.
   std::shared_ptr<std::atomic<bool>> begin_call(const std::string& id_text);
@@ -135,15 +154,17 @@ class Session final : public mcp::ClientState {
 
  private:
   struct Stream {
-    std::string conn;         // the hub connection carrying it now; "" when none
-    bool connecting = false;  // claimed as the standalone stream, not yet attached
-    bool ended = false;       // its last event was sent
+    std::string conn;                   // the hub connection carrying it now; "" when none
+    bool connecting = false;            // claimed as the standalone stream, not yet attached
+    bool ended = false;                 // its last event was sent
+    std::uint64_t dropped_through = 0;  // the newest of its events dropped from the log
   };
   struct Logged {
     std::uint64_t stream = 0;
     std::uint64_t seq = 0;
     std::string frame;
     bool last = false;
+    std::uint64_t stamp = 0;  // ReplayBudget order
   };
   // A call into the hub, queued under mu_ and made after it is released.
   struct HubCall {
@@ -160,7 +181,9 @@ class Session final : public mcp::ClientState {
   };
 
   std::string frame(const std::string& message, std::uint64_t stream, std::uint64_t seq) const;
-  void log_event(Logged e) REQUIRES(mu_);
+  // Logs `e`; true when the process-wide budget is now over (trim once unlocked).
+  [[nodiscard]] bool log_event(Logged e) REQUIRES(mu_);
+  void drop_oldest() REQUIRES(mu_);
   void prune_streams() REQUIRES(mu_);
   void to_hub(std::string conn, std::string frame, bool last) REQUIRES(mu_);
   void close_on_hub(std::string conn, sse::CloseReason reason) REQUIRES(mu_);
@@ -170,11 +193,13 @@ class Session final : public mcp::ClientState {
 
   const std::string id_;
   const SessionKind kind_;
+  const std::string client_;
   const std::string version_;
   sse::StreamHub& hub_;
   const SessionOptions& options_;
   std::atomic<int>& waiting_calls_;
   const core::Clock& clock_;
+  ReplayBudget& budget_;
 
   mutable core::Mutex mu_;
   core::CondVar answered_;

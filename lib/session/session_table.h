@@ -33,10 +33,12 @@ class SessionTable final : public mcp::ClientDirectory {
   void start();
   void stop();
 
-  // A new session with a fresh id (128 random bits, hex). At the cap, idle sessions are reclaimed
-  // first, then the least recently active one without streams or calls; fails with kUnavailable
-  // when every session is busy.
-  core::Result<std::shared_ptr<Session>> create(SessionKind kind, std::string version);
+  // A new session with a fresh id (128 random bits, hex) for `client` (its address). When the
+  // client holds max_sessions_per_client, its own least recently active idle session is
+  // reclaimed; at the global cap, idle sessions are ended first, then the least recently active
+  // idle session of the client holding the most. Fails with kUnavailable when none is idle.
+  core::Result<std::shared_ptr<Session>> create(SessionKind kind, std::string version,
+                                                const std::string& client = {});
   // The session, touched; nullptr when unknown, expired or deleted.
   std::shared_ptr<Session> find(const std::string& id);
   // The session without touching it (for the server's own messages, which are not activity).
@@ -53,19 +55,28 @@ class SessionTable final : public mcp::ClientDirectory {
   void close_all();
 
   std::size_t size() const;
+  // Sessions held by `client`.
+  std::size_t size_of(const std::string& client) const;
+  // Bytes held by every session's replay log.
+  std::size_t replay_bytes() const { return budget_.used(); }
+  // Drops the oldest logged events of all sessions until the replay budget's trim target is met.
+  void trim_replay();
   const SessionOptions& options() const { return options_; }
 
  private:
   void ended(const std::shared_ptr<Session>& s, sse::CloseReason reason, const char* why);
+  void forget(const std::shared_ptr<Session>& s) REQUIRES(mu_);  // erase from both maps
 
   const SessionOptions options_;
   sse::StreamHub& hub_;
   const core::Clock& clock_;
   metrics::Registry& metrics_;
   std::atomic<int> waiting_calls_{0};
+  ReplayBudget budget_;  // before sessions_: a session refunds it when destroyed
 
   mutable core::Mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, std::size_t> per_client_ GUARDED_BY(mu_);  // address -> count
   Periodic reaper_;  // last: stopped before the members above go
 };
 

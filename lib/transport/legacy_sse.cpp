@@ -54,7 +54,7 @@ void open_stream(const Services& s, const http::Request& req, http::Exchange& ex
   if (!slot) {
     return ex.respond(http::refuse(kRpc, http::Refusal::kStreamCap));
   }
-  auto created = s.sessions->create(session::SessionKind::kLegacy, "2024-11-05");
+  auto created = s.sessions->create(session::SessionKind::kLegacy, "2024-11-05", req.remote_addr);
   if (!created) {
     return ex.respond(http::refuse(kRpc, http::Refusal::kSessionCap, created.error().message));
   }
@@ -94,7 +94,7 @@ void post_message(const Services& s, const http::Request& req, http::Exchange& e
   if (!http::is_json_content_type(req.content_type)) {
     return ex.respond(http::refuse(kRpc, http::Refusal::kNotJson, req.content_type));
   }
-  auto doc = json::parse(req.body);
+  auto doc = json::parse(req.body, json::kMaxBytes, s.limits.max_json_depth);
   if (!doc)
     return ex.respond(
         http::error_response(kRpc, 400, rpc::kParseError, "Parse error: " + doc.error().message));

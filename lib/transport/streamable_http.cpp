@@ -124,8 +124,8 @@ http::Response initialize(const Services& s, const http::Request& req, const Doc
       requested = v->value.GetString();
     }
   }
-  auto session =
-      s.sessions->create(session::SessionKind::kStreamable, mcp::negotiate_version(requested));
+  auto session = s.sessions->create(session::SessionKind::kStreamable,
+                                    mcp::negotiate_version(requested), req.remote_addr);
   if (!session) {
     return http::refuse(kRpc, http::Refusal::kSessionCap, session.error().message, &msg["id"]);
   }
@@ -206,7 +206,7 @@ void post_mcp(const Services& s, const http::Request& req, http::Exchange& ex) {
         kRpc, 406, rpc::kInvalidRequest,
         "Not Acceptable: Accept must list application/json and text/event-stream"));
   }
-  auto doc = json::parse(req.body);
+  auto doc = json::parse(req.body, json::kMaxBytes, s.limits.max_json_depth);
   if (!doc)
     return ex.respond(
         http::error_response(kRpc, 400, rpc::kParseError, "Parse error: " + doc.error().message));
@@ -276,15 +276,23 @@ void get_mcp(const Services& s, const http::Request& req, http::Exchange& ex) {
   std::string first;
   const auto last_event_id = req.header("last-event-id");
   if (last_event_id && !last_event_id->empty()) {
-    auto ev = session->find_event(*last_event_id);
-    if (!ev) {
+    const auto ev = session->find_event(*last_event_id);
+    if (ev.status == session::Session::EventLookup::kUnknown) {
       return ex.respond(http::error_response(kRpc, 400, rpc::kInvalidRequest,
                                              "Bad Request: Last-Event-ID '" +
                                                  core::utf8_clip(*last_event_id, 100) +
                                                  "' is not an event of this session"));
     }
-    stream = ev->first;
-    after = ev->second;
+    if (ev.status == session::Session::EventLookup::kGone) {
+      // The spec lets a server replay or not; a replay with a hole would lose messages silently.
+      return ex.respond(http::error_response(
+          kRpc, 400, rpc::kInvalidRequest,
+          "Bad Request: the events after Last-Event-ID '" + core::utf8_clip(*last_event_id, 100) +
+              "' are no longer kept (the server's replay log limit), so this stream cannot be "
+              "resumed whole; send the request again"));
+    }
+    stream = ev.stream;
+    after = ev.seq;
     first = sse::priming(*last_event_id, s.sessions->options().retry_ms);
   } else {
     stream = session->open_stream();

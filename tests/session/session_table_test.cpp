@@ -1,5 +1,6 @@
-// SessionTable at its cap: concurrent creates each reclaim an idle session, none is refused while
-// idle ones remain.
+// SessionTable at its caps (global and per client): concurrent creates each reclaim an idle
+// session, none is refused while idle ones remain, one client's flood ends its own sessions
+// first; and the process-wide replay budget drops the oldest events of all sessions.
 #include "session/session_table.h"
 
 #include <doctest/doctest.h>
@@ -8,13 +9,121 @@
 #include <thread>
 #include <vector>
 
+#include <rapidjson/document.h>
+
 #include "metrics/metrics.h"
 #include "sse/stream_hub.h"
 #include "sse/test_support.h"
 
 namespace shopmcp::testing {
+namespace {
+
+// A table over a hub of its own, for one test.
+struct Table {
+  explicit Table(session::SessionOptions o) : options(o) {}
+  session::SessionOptions options;
+  FakeClock clock;
+  metrics::Registry metrics;
+  sse::StreamHub hub{[&] {
+                       sse::HubOptions ho;
+                       ho.max_queued = options.replay.hub_queue();
+                       return ho;
+                     }(),
+                     clock, metrics};
+  session::SessionTable table{options, hub, clock, metrics};
+
+  std::shared_ptr<session::Session> create(const std::string& client) {
+    auto s = table.create(session::SessionKind::kStreamable, "2025-11-25", client);
+    REQUIRE(s.has_value());
+    return *s;
+  }
+};
+
+rapidjson::Document message_of(std::size_t bytes) {
+  rapidjson::Document d(rapidjson::kObjectType);
+  d.AddMember("jsonrpc", "2.0", d.GetAllocator());
+  d.AddMember("method", "notifications/message", d.GetAllocator());
+  d.AddMember("data", rapidjson::Value(std::string(bytes, 'x'), d.GetAllocator()),
+              d.GetAllocator());
+  return d;
+}
+
+}  // namespace
 
 TEST_SUITE("session.table") {
+  TEST_CASE("a client at its own limit reclaims its own idle sessions, never another's") {
+    session::SessionOptions o;
+    o.max_sessions = 100;
+    o.max_sessions_per_client = 5;
+    Table t(o);
+    std::vector<std::string> others;
+    for (int i = 0; i < 3; ++i) others.push_back(t.create("10.0.0.2")->id());
+    t.clock.advance(std::chrono::seconds(1));
+    for (int i = 0; i < 5; ++i) t.create("10.0.0.1");
+    t.clock.advance(std::chrono::seconds(1));
+    for (int i = 0; i < 20; ++i) {
+      t.create("10.0.0.1");
+      t.clock.advance(std::chrono::seconds(1));
+    }
+    CHECK(t.table.size_of("10.0.0.1") == 5);
+    CHECK(t.table.size_of("10.0.0.2") == 3);
+    for (const auto& id : others) CHECK(t.table.peek(id) != nullptr);
+    CHECK(t.metrics.sessions_ended.with({"reclaimed"}).value() == 20);
+    // Every session of the client busy with a call: the next create is refused, with a reason.
+    for (const auto& s : t.table.all()) {
+      if (s->client() == "10.0.0.1") s->begin_call("1");
+    }
+    auto refused = t.table.create(session::SessionKind::kStreamable, "2025-11-25", "10.0.0.1");
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().message.find("already holds 5") != std::string::npos);
+    CHECK(t.table.create(session::SessionKind::kStreamable, "2025-11-25", "10.0.0.3"));
+  }
+
+  TEST_CASE("at the global cap the idle sessions of the client holding the most go first") {
+    session::SessionOptions o;
+    o.max_sessions = 10;
+    Table t(o);
+    std::vector<std::string> light;
+    for (int i = 0; i < 2; ++i) light.push_back(t.create("10.0.0.2")->id());
+    t.clock.advance(std::chrono::seconds(1));
+    for (int i = 0; i < 8; ++i) t.create("10.0.0.1");  // newer, but the heaviest client
+    t.clock.advance(std::chrono::seconds(1));
+    t.create("10.0.0.3");
+    t.create("10.0.0.3");
+    CHECK(t.table.size_of("10.0.0.1") == 6);
+    CHECK(t.table.size_of("10.0.0.2") == 2);
+    for (const auto& id : light) CHECK(t.table.peek(id) != nullptr);
+  }
+
+  TEST_CASE(
+      "past the replay budget the oldest events of all sessions go, and resuming past one "
+      "is refused") {
+    session::SessionOptions o;
+    o.replay.budget_bytes = 64 << 10;
+    Table t(o);
+    std::vector<std::shared_ptr<session::Session>> sessions;
+    for (int i = 0; i < 4; ++i) {
+      auto s = t.create("10.0.0.1");
+      const std::uint64_t stream = s->open_stream();
+      REQUIRE(stream == 1);
+      sessions.push_back(s);
+    }
+    const auto msg = message_of(1000);
+    for (auto& s : sessions) {
+      for (int i = 0; i < 40; ++i) s->send(1, msg);  // 4 x 40 KiB logged against 64 KiB
+    }
+    CHECK(t.table.replay_bytes() <= o.replay.budget_bytes);
+    CHECK(t.table.replay_bytes() > 0);
+    // The first session's events are the oldest: a resume after its first event has a hole.
+    CHECK(sessions[0]->find_event("1-1").status == session::Session::EventLookup::kGone);
+    // The last session's events are the newest and all fit: its resume is whole.
+    CHECK(sessions[3]->find_event("1-1").status == session::Session::EventLookup::kFound);
+    CHECK(sessions[3]->logged_stamps().size() == 40);
+    CHECK(sessions[0]->find_event("9-1").status == session::Session::EventLookup::kUnknown);
+    t.table.close_all();
+    CHECK(t.table.replay_bytes() == 0);
+  }
+
   TEST_CASE("at the cap, concurrent creates reclaim idle sessions; none gets a spurious refusal") {
     FakeClock clock;
     metrics::Registry metrics;
