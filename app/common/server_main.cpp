@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,8 @@ int run(const config::Config& cfg, const Program& program) {
   if (program.add_prompts) program.add_prompts(prompts);
   session::SessionOptions session_options;
   session_options.max_sessions = static_cast<std::size_t>(cfg.max_sessions);
+  session_options.max_sessions_per_client = static_cast<std::size_t>(cfg.max_sessions_per_client);
+  session_options.replay.budget_bytes = static_cast<std::size_t>(cfg.replay_log_budget);
   session_options.idle_timeout = std::chrono::seconds(cfg.session_idle_timeout);
   session_options.client_request_timeout = std::chrono::seconds(cfg.client_request_timeout);
   session_options.max_waiting_calls = std::max(1, cfg.threads / 2);
@@ -126,6 +129,8 @@ int run(const config::Config& cfg, const Program& program) {
   mcp::ServerInfo info = program.info;
   info.version = kVersion;
   mcp::Server server(info, tools, &resources, &prompts, &sessions);
+  std::stop_source shutdown;  // requested at SIGTERM: every tool call in flight is cancelled
+  server.set_call_limits({std::chrono::seconds(cfg.tool_timeout), shutdown.get_token()});
   server.set_tool_observer([&metrics](const std::string& tool, bool is_error, double seconds) {
     metrics.tool_calls.with({tool, is_error ? "error" : "ok"}).inc();
     metrics.tool_seconds.with({tool}).observe(seconds);
@@ -149,8 +154,12 @@ int run(const config::Config& cfg, const Program& program) {
   const http::Guard guard(guard_options);
   router.set_admission([&guard](const http::Request& req) { return guard.check(req); });
 
-  transport::Services services{&server, &dispatcher, &clock,   clock.steady_now(),
-                               &hub,    &metrics,    &sessions};
+  transport::DoorLimits limits;
+  limits.max_json_depth = static_cast<std::size_t>(cfg.max_json_depth);
+  limits.max_batch_messages = static_cast<std::size_t>(cfg.max_batch_messages);
+  limits.max_batch_answer_bytes = static_cast<std::size_t>(cfg.max_batch_answer_bytes);
+  transport::Services services{&server, &dispatcher, &clock,    clock.steady_now(),
+                               &hub,    &metrics,    &sessions, limits};
   transport::add_rest_routes(router, services);
   transport::add_streamable_http_routes(router, services);
   transport::add_legacy_sse_routes(router, services);
@@ -162,7 +171,10 @@ int run(const config::Config& cfg, const Program& program) {
     spdlog::critical("{}", listener.error().message);
     return 1;
   }
-  fcgi::WorkerPool pool(listener->fd, fcgi::PoolOptions{cfg.threads, cfg.body_limit}, router);
+  fcgi::PoolOptions pool_options;
+  pool_options.threads = cfg.threads;
+  pool_options.body_limit = cfg.body_limit;
+  fcgi::WorkerPool pool(listener->fd, pool_options, router);
   pool.start();
   spdlog::info("{} {} listening on {} with {} worker threads", program.name, kVersion,
                listener->description, cfg.threads);
@@ -173,16 +185,25 @@ int run(const config::Config& cfg, const Program& program) {
   spdlog::info("received {}: no new requests; closing {} streams, answering requests in flight",
                sig == SIGTERM ? "SIGTERM" : "SIGINT", hub.open_streams());
   const auto drain_start = clock.steady_now();
+  shutdown.request_stop();
   pool.stop();
+  if (cfg.listen_explicit && cfg.listen.rfind("unix:", 0) == 0) unlink(cfg.listen.c_str() + 5);
   watcher.stop();
   sessions.stop();
   sessions.close_all();  // calls waiting on a client return at once
   hub.shutdown(std::chrono::milliseconds(1500));
-  pool.join();
+  if (!pool.join_until(drain_start + std::chrono::seconds(cfg.shutdown_timeout))) {
+    // A call that ignores cancellation (a stuck database read) must not keep the process alive:
+    // its client gets nothing, as when the process is killed.
+    spdlog::warn("requests still running {} s after {}: exiting without them", cfg.shutdown_timeout,
+                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    std::fflush(nullptr);
+    spdlog::shutdown();
+    std::_Exit(0);
+  }
   spdlog::info("drained in {} ms", std::chrono::duration_cast<std::chrono::milliseconds>(
                                        clock.steady_now() - drain_start)
                                        .count());
-  if (cfg.listen_explicit && cfg.listen.rfind("unix:", 0) == 0) unlink(cfg.listen.c_str() + 5);
   spdlog::info("stopped after {} requests", pool.requests_served());
   return 0;
 }

@@ -63,7 +63,7 @@ bool is_json_content_type(const std::string& ct) {
   return strcasecmp(media.c_str(), "application/json") == 0;
 }
 
-BodyOrResponse json_object_body(const Request& req, bool empty_ok) {
+BodyOrResponse json_object_body(const Request& req, bool empty_ok, std::size_t max_depth) {
   BodyOrResponse out;
   if (req.body.empty() && empty_ok) {
     out.body.emplace(rapidjson::kObjectType);
@@ -73,7 +73,7 @@ BodyOrResponse json_object_body(const Request& req, bool empty_ok) {
     out.response = refuse(ErrorShape::kPlain, Refusal::kNotJson, req.content_type);
     return out;
   }
-  auto doc = json::parse(req.body);
+  auto doc = json::parse(req.body, json::kMaxBytes, max_depth);
   if (!doc) {
     out.response =
         error_response(ErrorShape::kPlain, 400, -32700, "Parse error: " + doc.error().message);

@@ -13,6 +13,7 @@
 #include "core/result.h"
 #include "http/exchange.h"
 #include "http/request.h"
+#include "json/json.h"
 
 namespace shopmcp::http {
 
@@ -50,7 +51,8 @@ struct BodyOrResponse {
   std::optional<rapidjson::Document> body;
   std::optional<Response> response;
 };
-BodyOrResponse json_object_body(const Request& req, bool empty_ok);
+BodyOrResponse json_object_body(const Request& req, bool empty_ok,
+                                std::size_t max_depth = json::kMaxDepth);
 
 // True when the Content-Type's media type is application/json (parameters ignored).
 bool is_json_content_type(const std::string& content_type);

@@ -17,12 +17,14 @@ namespace shopmcp::json {
 // Arrays and objects nested deeper than this are refused by parse(): code that walks, copies or
 // serialises a value recurses once per level, so client data must not choose the depth.
 inline constexpr std::size_t kMaxDepth = 64;
+// The default bound on the size of a parsed text (the HTTP body limit is smaller still).
+inline constexpr std::size_t kMaxBytes = 16u << 20;
 
 // Parses `text`: at most `max_bytes`, valid UTF-8, nested at most `max_depth` levels (checked
 // before parsing, by a scan that does not recurse), one value with nothing but white space after
 // it, and no NUL byte anywhere (RapidJSON would stop at one and ignore the rest). The error
 // message says what is wrong and where, fit for a client.
-core::Result<rapidjson::Document> parse(std::string_view text, std::size_t max_bytes = 16u << 20,
+core::Result<rapidjson::Document> parse(std::string_view text, std::size_t max_bytes = kMaxBytes,
                                         std::size_t max_depth = kMaxDepth);
 
 std::string to_string(const rapidjson::Value& v);

@@ -5,6 +5,7 @@
 #include "core/text.h"
 #include "json/json.h"
 #include "log/log.h"
+#include "mcp/bounded_context.h"
 #include "mcp/call_scope.h"
 
 namespace shopmcp::mcp {
@@ -135,8 +136,20 @@ rapidjson::Document Server::tools_list() const {
 core::Result<ToolResult> Server::call_tool(const ToolCall& call, ToolContext& ctx,
                                            const std::string& request_id) const {
   const auto start = std::chrono::steady_clock::now();
-  auto r = tools_.call(call.name, call.arguments, ctx);
+  BoundedContext bounded(ctx, start + limits_.tool_timeout, limits_.shutdown);
+  auto r = tools_.call(call.name, call.arguments, bounded);
   if (!r) return r;  // unknown tool: not a call of a tool
+  if (r->is_error && bounded.stopped_by() == BoundedContext::Stop::kTimeLimit) {
+    spdlog::warn("tool call: request={} tool={} stopped at the time limit of {} ms", request_id,
+                 call.name, limits_.tool_timeout.count());
+    *r = ToolResult::error("The call was stopped after " +
+                           std::to_string(limits_.tool_timeout.count() / 1000) +
+                           " s, the server's time limit for one tool call. Ask for less (fewer "
+                           "rows, a shorter date range) or try again later.");
+  } else if (r->is_error && bounded.stopped_by() == BoundedContext::Stop::kShutdown) {
+    *r = ToolResult::error(
+        "The call was stopped because the server is shutting down. Call again in a moment.");
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (tool_observer_) tool_observer_(call.name, r->is_error, seconds);

@@ -6,8 +6,10 @@
 // answers the REST routes reuse. Thread-safe after install().
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +26,13 @@
 #include "rpc/dispatcher.h"
 
 namespace shopmcp::mcp {
+
+// Bounds on every tool call. The time limit stays below nginx's fastcgi_read_timeout, so a call
+// ends with a tool error the client can read rather than nginx's 504.
+struct CallLimits {
+  std::chrono::milliseconds tool_timeout{50'000};
+  std::stop_token shutdown;  // once stop is requested, every call in flight is cancelled
+};
 
 struct ServerInfo {
   std::string name;
@@ -60,9 +69,12 @@ class Server {
   using ToolObserver = std::function<void(const std::string& tool, bool is_error, double seconds)>;
   void set_tool_observer(ToolObserver o) { tool_observer_ = std::move(o); }
 
+  void set_call_limits(CallLimits limits) { limits_ = std::move(limits); }
+
   // The one path a client's tool call takes, from every door (tools/call, the REST route): runs
-  // it through the registry, times it, tells the observer and logs it. `request_id` labels the
-  // log line. Unknown tool → not_found.
+  // it through the registry within the call limits, times it, tells the observer and logs it.
+  // A call stopped by its time limit or by shutdown returns a tool error saying so. `request_id`
+  // labels the log line. Unknown tool → not_found.
   core::Result<ToolResult> call_tool(const ToolCall& call, ToolContext& ctx,
                                      const std::string& request_id) const;
 
@@ -89,6 +101,7 @@ class Server {
   const PromptRegistry* prompts_;
   ClientDirectory* const clients_;
   ToolObserver tool_observer_;
+  CallLimits limits_;
 };
 
 }  // namespace shopmcp::mcp

@@ -97,10 +97,10 @@ std::optional<rapidjson::Document> Dispatcher::handle(const rapidjson::Value& ms
   return result_response(id, std::move(out.result()));
 }
 
-std::optional<rapidjson::Document> Dispatcher::handle_text(std::string_view body,
-                                                           CallContext& ctx) const {
+std::optional<rapidjson::Document> Dispatcher::handle_text(std::string_view body, CallContext& ctx,
+                                                           std::size_t max_depth) const {
   static const rapidjson::Value kNullId;
-  auto doc = json::parse(body);
+  auto doc = json::parse(body, json::kMaxBytes, max_depth);
   if (!doc) return error_response(kNullId, kParseError, "Parse error: " + doc.error().message);
   if (doc->IsArray()) {
     return error_response(kNullId, kInvalidRequest,

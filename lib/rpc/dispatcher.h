@@ -10,6 +10,7 @@
 
 #include <rapidjson/document.h>
 
+#include "json/json.h"
 #include "rpc/errors.h"
 #include "rpc/peer.h"
 
@@ -37,7 +38,8 @@ class Dispatcher {
 
   // Parses `body` and handles it. A body that is not JSON gets -32700; an array (batch) gets
   // -32600 since batches are not supported on this route. nullopt = no response owed.
-  std::optional<rapidjson::Document> handle_text(std::string_view body, CallContext& ctx) const;
+  std::optional<rapidjson::Document> handle_text(std::string_view body, CallContext& ctx,
+                                                 std::size_t max_depth = json::kMaxDepth) const;
 
  private:
   std::map<std::string, Handler, std::less<>> methods_;

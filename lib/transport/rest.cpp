@@ -39,7 +39,7 @@ Value endpoints(Document::AllocatorType& a) {
 }
 
 http::Response initialize(const Services& s, const http::Request& req) {
-  auto body = http::json_object_body(req, /*empty_ok=*/true);
+  auto body = http::json_object_body(req, /*empty_ok=*/true, s.limits.max_json_depth);
   if (body.response) return *body.response;
   // Either the initialize params themselves or a whole JSON-RPC initialize request.
   const Value* params = &*body.body;
@@ -51,7 +51,7 @@ http::Response initialize(const Services& s, const http::Request& req) {
 }
 
 http::Response tools_call(const Services& s, const http::Request& req) {
-  auto body = http::json_object_body(req, /*empty_ok=*/false);
+  auto body = http::json_object_body(req, /*empty_ok=*/false, s.limits.max_json_depth);
   if (body.response) return *body.response;
   auto call = mcp::read_tool_call(*body.body);
   if (!call) return http::error_response(kShape, 400, -32602, call.error().message);

@@ -73,7 +73,7 @@ std::string first_frame(const Services& s, const http::Request& req, const std::
   }
   rpc::CallContext ctx;
   ctx.request_id = req.id;
-  auto reply = s.dispatcher->handle_text(req.body, ctx);
+  auto reply = s.dispatcher->handle_text(req.body, ctx, s.limits.max_json_depth);
   if (!reply) return {};  // a notification: nothing to answer, pings follow
   std::string id;
   if (auto it = reply->FindMember("id"); it != reply->MemberEnd()) {

@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include "core/clock.h"
+#include "json/json.h"
 #include "mcp/server.h"
 #include "metrics/metrics.h"
 #include "rpc/dispatcher.h"
@@ -19,6 +20,7 @@ namespace shopmcp::transport {
 
 // Bounds on what one request may ask of the MCP doors.
 struct DoorLimits {
+  std::size_t max_json_depth = json::kMaxDepth;  // deeper request bodies are refused (-32700)
   std::size_t max_batch_messages = 100;  // a longer JSON-RPC batch is refused whole (-32600)
   // Once a batch's answers pass this many bytes, its remaining requests are not run: each gets
   // an error saying so, and the client sends them again.
