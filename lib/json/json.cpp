@@ -5,8 +5,13 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
 #include <vector>
+
+#include "core/text.h"
 
 namespace shopmcp::json {
 
@@ -37,6 +42,34 @@ std::size_t too_deep_at(std::string_view text, std::size_t max_depth) {
   return std::string_view::npos;
 }
 
+// The first key found twice in one object, if any. RapidJSON keeps both members, and lookups
+// see only the first: the value a check quotes would not be the value that fails it. Walks with
+// an explicit stack (the depth is client-chosen).
+std::optional<std::string> duplicate_key(const rapidjson::Value& root) {
+  std::vector<const rapidjson::Value*> todo{&root};
+  std::vector<std::string_view> names;
+  while (!todo.empty()) {
+    const rapidjson::Value* v = todo.back();
+    todo.pop_back();
+    if (v->IsObject()) {
+      names.clear();
+      for (const auto& m : v->GetObject()) {
+        names.emplace_back(m.name.GetString(), m.name.GetStringLength());
+        if (m.value.IsObject() || m.value.IsArray()) todo.push_back(&m.value);
+      }
+      std::sort(names.begin(), names.end());
+      if (auto it = std::adjacent_find(names.begin(), names.end()); it != names.end()) {
+        return std::string(*it);
+      }
+    } else if (v->IsArray()) {
+      for (const auto& e : v->GetArray()) {
+        if (e.IsObject() || e.IsArray()) todo.push_back(&e);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 core::Result<rapidjson::Document> parse(std::string_view text, std::size_t max_bytes,
@@ -62,6 +95,10 @@ core::Result<rapidjson::Document> parse(std::string_view text, std::size_t max_b
     return core::invalid_argument(std::string("invalid JSON at offset ") +
                                   std::to_string(d.GetErrorOffset()) + ": " +
                                   rapidjson::GetParseError_En(d.GetParseError()));
+  }
+  if (auto dup = duplicate_key(d)) {
+    return core::invalid_argument("invalid JSON: the key '" + core::utf8_clip(*dup, 100) +
+                                  "' appears twice in one object; send each key once");
   }
   return d;
 }

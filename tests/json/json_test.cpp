@@ -60,6 +60,18 @@ TEST_SUITE("json.parse") {
     CHECK_FALSE(shopmcp::json::parse(R"({"a":1} x)").has_value());
     CHECK(shopmcp::json::parse("{\"a\":1} \n").has_value());
   }
+
+  TEST_CASE("a key twice in one object is refused naming the key, at any depth") {
+    auto top = shopmcp::json::parse(R"({"limit":5,"limit":"abc"})");
+    REQUIRE_FALSE(top.has_value());
+    CHECK(top.error().message.find("the key 'limit' appears twice") != std::string::npos);
+    auto deep = shopmcp::json::parse(R"({"params":{"arguments":[{"x":1,"y":2,"x":3}]}})");
+    REQUIRE_FALSE(deep.has_value());
+    CHECK(deep.error().message.find("'x'") != std::string::npos);
+    // The same key in sibling objects, and keys differing only after a NUL, are fine.
+    CHECK(shopmcp::json::parse(R"([{"a":1},{"a":2}])").has_value());
+    CHECK(shopmcp::json::parse(R"({"a\u0000b":1,"a\u0000c":2})").has_value());
+  }
 }
 
 TEST_SUITE("json.utf8") {
