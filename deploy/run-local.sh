@@ -132,7 +132,10 @@ up=0
 # shellcheck disable=SC2317  # trap handlers
 cleanup() {
   local rc=$?
-  trap - EXIT INT TERM
+  trap - EXIT
+  # A second Ctrl-C / SIGTERM must not cut the cleanup short and leave nginx running: stopping
+  # is bounded anyway (SIGKILL after 15 s).
+  trap 'echo "run-local: already stopping (SIGKILL after 15 s at most)" >&2' INT TERM
   set +e
   shopmcp_stop_pids 15 "$app_pid" "$nginx_pid"
   rm -f "$state/app.pid" "$state/nginx.pid"

@@ -115,6 +115,19 @@ assert_true "run-local.sh exits non-zero when the app dies (exit $RL_RC)" \
 assert_contains "and says which process died" "$(cat "$RL_OUT")" "exited"
 none_left "and nginx is stopped too"
 
+echo "# a second SIGTERM while it stops: nothing is left running"
+start_run_local run3
+wait_up 60
+# nginx stopped (SIGSTOP) makes the cleanup wait for it; the second signal lands in that wait.
+kill -STOP "$RL_NGINX"
+kill -TERM "$RL_PID"
+sleep 0.5
+kill -TERM "$RL_PID"
+wait_gone 40
+assert_eq "run-local.sh still exits 0 after a second SIGTERM" 0 "$RL_RC"
+none_left "and no shop-mcp or nginx process from it is left"
+assert_contains "it says it is already stopping" "$(cat "$RL_OUT")" "already stopping"
+
 echo "# bad usage"
 rc=0
 bash "$run_local" --no-such-flag >"$T_DIR/usage.out" 2>&1 || rc=$?
