@@ -234,7 +234,7 @@ void WorkerPool::accept_loop(std::stop_token stop) {
     if (rc == -EMFILE || rc == -ENFILE) {
       // Out of descriptors: the connection waits in the backlog. Spend the reserve on it, refuse
       // it with 503 + Retry-After (nginx passes that to the client at once), then take the
-      // reserve back; pause briefly so a flood of refusals cannot spin this thread.
+      // reserve back. Pause only when nothing could be accepted, so EMFILE cannot spin.
       std::int64_t suppressed = 0;
       if (exhausted_log.should_log(&suppressed)) {
         spdlog::error(
@@ -242,19 +242,26 @@ void WorkerPool::accept_loop(std::stop_token stop) {
             "({} more refused since the last line)",
             std::strerror(-rc), suppressed);
       }
+      bool refused = false;
       if (reserve >= 0) {
         close(reserve);
         reserve = -1;
         req = fresh_request();
         if (FCGX_Accept_r(req.get()) >= 0) {
           reject(std::move(req), "the server has too many open connections");
-          req = fresh_request();  // closes the refused connection before the reserve is retaken
+          refused = true;
         }
+        req = fresh_request();  // closes the refused connection before the reserve is retaken
       }
       reserve = open_reserve();
-      backoff = std::min(std::max(backoff * 2, std::chrono::milliseconds(10)),
-                         std::chrono::milliseconds(500));
-      std::this_thread::sleep_for(backoff);
+      if (refused && reserve >= 0) {
+        backoff = std::chrono::milliseconds(0);  // work was done; the next one may be health
+      } else {
+        // Nothing could be accepted: pause so this thread does not spin on EMFILE.
+        backoff = std::min(std::max(backoff * 2, std::chrono::milliseconds(10)),
+                           std::chrono::milliseconds(500));
+        std::this_thread::sleep_for(backoff);
+      }
       continue;
     }
     if (rc < 0) {

@@ -225,6 +225,20 @@ assert_healthy() {
   RESP_DESC=$saved_desc
 }
 
+# assert_health_within MS [DESC]: GET /mcp/health answers 200 "ok" within MS milliseconds.
+assert_health_within() {
+  local ms=$1 desc=${2:-"health answers within $1 ms"} code took
+  code=$(curl -sS -m 10 -o "$T_DIR/health.json" -w '%{http_code} %{time_total}' \
+    "$(base_url)/mcp/health" 2>/dev/null || true)
+  took=$(awk -v t="${code#* }" 'BEGIN { printf "%.0f", t * 1000 }')
+  if [[ ${code%% *} == 200 ]] && ((took <= ms)) &&
+    jq -e '.status == "ok"' "$T_DIR/health.json" >/dev/null 2>&1; then
+    pass "$desc ($took ms)"
+  else
+    fail "$desc" "GET /mcp/health -> HTTP ${code%% *} after $took ms"
+  fi
+}
+
 # finish: prints "N passed, M failed" alone on a line; exits 1 if anything failed (or nothing ran).
 finish() {
   T_FINISHED=1

@@ -294,6 +294,8 @@ for n in 1 2; do
   hang_pids[n]=$!
   t_track "${hang_pids[n]}"
 done
+sleep 0.5
+assert_health_within 1000 "both workers hang on the mail server: health still answers at once"
 wait "${hang_pids[1]}" "${hang_pids[2]}" || true
 hang_ms=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
 for n in 1 2; do
@@ -330,6 +332,32 @@ assert_true "the cancelled call reports no result" bash -c "! grep -q '\"id\":77
 assert_true "the app logged the cancellation" wait_for "$(app_log)" "send_excel_email: cancelled by the client" 5
 assert_eq "no export file is left after timeouts and cancellation" 0 "$(export_files_left)"
 assert_healthy
+
+echo "# SIGTERM while two sends hang: both calls end with a tool error, the process exits at once"
+for n in 3 4; do
+  curl -sS -m 30 -o "$T_DIR/hang$n.json" -H 'Content-Type: application/json' \
+    --data-binary '{"name":"send_excel_email","arguments":{"type":"orders","email":"a@example.com","limit":10}}' \
+    "$(base_url)/mcp/tools/call" &
+  hang_pids[n]=$!
+  t_track "${hang_pids[n]}"
+done
+sleep 1  # both are waiting for the greeting (connect timeout 3 s)
+term_pid=$(app_pid)
+t0=$EPOCHREALTIME
+kill -TERM "$term_pid"
+term_rc=0
+wait "$term_pid" || term_rc=$?
+term_ms=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+STACK_APP_PID=
+assert_eq "the app exits 0 after SIGTERM" 0 "$term_rc"
+assert_true "...in $term_ms ms: the hanging sends were cancelled, not waited for" \
+  test "$term_ms" -lt 2500
+wait "${hang_pids[3]}" "${hang_pids[4]}" || true
+for n in 3 4; do
+  assert_json '.isError == true and (.content[0].text | test("shutting down"))' \
+    "call $n in flight at SIGTERM: a tool error saying the server is shutting down" \
+    "$(cat "$T_DIR/hang$n.json")"
+done
 stop_stack
 stop_smtp
 

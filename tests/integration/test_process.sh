@@ -215,4 +215,36 @@ else
   fail "--log-format json: every log line is one JSON object" "${last_run:0:400}"
 fi
 
+echo "# at the open-file limit: 503 + Retry-After at once, few log lines, and recovery"
+start_stack --max-sessions-per-client 5000
+pid=$(app_pid)
+prlimit --pid "$pid" --nofile=96:96
+stream_pids=()
+for _ in $(seq 1 110); do
+  curl -sN -m 60 -o /dev/null -H 'Accept: text/event-stream' "$(base_url)/mcp/sse" 2>/dev/null &
+  stream_pids+=($!)
+  t_track "$!"
+done
+deadline=$((SECONDS + 20))
+until grep -q "open-file limit (" "$(app_log)" || ((SECONDS >= deadline)); do sleep 0.1; done
+sleep 1  # every stream request has been answered one way or the other
+code=$(curl -sS -m 10 -o "$T_DIR/full.json" -D "$T_DIR/full.h" -w '%{http_code} %{time_total}' \
+  "$(base_url)/mcp/health" 2>/dev/null || true)
+took=$(awk -v t="${code#* }" 'BEGIN { printf "%.0f", t * 1000 }')
+assert_eq "health at the open-file limit: 503 (not nginx's 504 a minute later)" 503 "${code%% *}"
+assert_true "  answered in $took ms" test "$took" -lt 1000
+assert_true "  with Retry-After" grep -qi '^Retry-After:' "$T_DIR/full.h"
+assert_json '.error.message | test("open connections")' "  and a JSON body saying why" \
+  "$(cat "$T_DIR/full.json")"
+kill -0 "$pid" 2>/dev/null && pass "the app is still running" || fail "the app is still running"
+kill "${stream_pids[@]}" 2>/dev/null || true
+wait "${stream_pids[@]}" 2>/dev/null || true
+deadline=$((SECONDS + 10))
+until [[ $(curl -s -o /dev/null -w '%{http_code}' "$(base_url)/mcp/health") == 200 ]] ||
+  ((SECONDS >= deadline)); do sleep 0.1; done
+assert_healthy "descriptors freed: health answers 200 again"
+lines=$(grep -c "accept: the process is at its open-file limit" "$(app_log)" || true)
+assert_true "the exhaustion was logged rate-limited ($lines lines)" test "$lines" -ge 1 -a "$lines" -le 3
+stop_stack
+
 finish
