@@ -3,6 +3,7 @@
 // is in flight, exit 0).
 #include "common/server_main.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@
 #include "mcp/tool_registry.h"
 #include "metrics/metrics.h"
 #include "rpc/dispatcher.h"
+#include "session/periodic.h"
 #include "session/resource_watch.h"
 #include "session/session_table.h"
 #include "shop/prompts.h"
@@ -125,6 +127,10 @@ int run(const config::Config& cfg, const Program& program) {
   hub.start();
   session::SessionTable sessions(session_options, hub, clock, metrics);
   sessions.start();
+  // Memory freed after a burst of streams and sessions goes back to the system; glibc would
+  // otherwise keep it in its per-thread arenas, and RSS would stay at the burst's level.
+  session::Periodic memory_trim("memory trim", std::chrono::seconds(15), [] { malloc_trim(0); });
+  memory_trim.start();
 
   mcp::ServerInfo info = program.info;
   info.version = kVersion;

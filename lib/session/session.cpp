@@ -107,6 +107,9 @@ void Session::attach(std::uint64_t stream, const std::string& conn, std::uint64_
     core::MutexLock l(&mu_);
     if (closed_) {
       close_on_hub(conn, sse::CloseReason::kSessionDeleted);
+    } else if (gone_.erase(conn) > 0) {
+      // The hub closed the connection (the client left) before this attach: nothing to carry.
+      streams_[stream].connecting = false;
     } else {
       Stream& s = streams_[stream];
       if (!s.conn.empty() && s.conn != conn) {
@@ -122,13 +125,16 @@ void Session::attach(std::uint64_t stream, const std::string& conn, std::uint64_
         after_seq = 0;
         s.conn.clear();
         ended_in_replay = true;
-      } else if (after_seq > 0) {
+      } else if (after_seq > 0 || !s.ever_attached) {
+        // A resume replays what came after its event; a first connection gets what was sent
+        // before it was attached (the head had gone out, so the client already waits for it).
         for (const Logged& e : log_) {
           if (e.stream != stream || e.seq <= after_seq) continue;
           to_hub(conn, e.frame, e.last);
           ended_in_replay = ended_in_replay || e.last;
         }
       }
+      s.ever_attached = true;
       if (s.ended && !ended_in_replay) {
         // Nothing more will come on it: end the new connection once the replay is written.
         to_hub(conn, "", true);
@@ -184,7 +190,14 @@ void Session::deliver() {
 void Session::detach(std::uint64_t stream, const std::string& conn) {
   core::MutexLock l(&mu_);
   auto it = streams_.find(stream);
-  if (it != streams_.end() && it->second.conn == conn) it->second.conn.clear();
+  if (it != streams_.end() && it->second.conn == conn) {
+    it->second.conn.clear();
+  } else if (!closed_) {
+    // Closed before its attach (the hub adopts before the session attaches): remember it, so the
+    // attach does not hold a dead connection that keeps the session busy forever.
+    if (gone_.size() >= kMaxGone) gone_.clear();
+    gone_.insert(conn);
+  }
   last_active_ = std::max(last_active_, clock_.steady_now());
 }
 

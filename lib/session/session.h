@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -158,6 +159,7 @@ class Session final : public mcp::ClientState {
     bool connecting = false;            // claimed as the standalone stream, not yet attached
     bool ended = false;                 // its last event was sent
     std::uint64_t dropped_through = 0;  // the newest of its events dropped from the log
+    bool ever_attached = false;         // a first attach replays what was sent before it
   };
   struct Logged {
     std::uint64_t stream = 0;
@@ -215,6 +217,10 @@ class Session final : public mcp::ClientState {
   std::unordered_map<std::string, std::shared_ptr<std::atomic<bool>>> calls_ GUARDED_BY(mu_);
   std::unordered_map<std::string, std::shared_ptr<Pending>> pending_ GUARDED_BY(mu_);
   std::deque<HubCall> hub_calls_ GUARDED_BY(mu_);
+  // Connections the hub closed before they were attached; their attach is a no-op. Bounded: an
+  // entry lives from a hang-up to the attach that follows it at once.
+  static constexpr std::size_t kMaxGone = 64;
+  std::unordered_set<std::string> gone_ GUARDED_BY(mu_);
   bool delivering_ GUARDED_BY(mu_) = false;
   mcp::DeclaredCapabilities declared_ GUARDED_BY(mu_);
   std::optional<mcp::LogLevel> log_level_ GUARDED_BY(mu_);

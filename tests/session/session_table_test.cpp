@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -48,7 +50,58 @@ rapidjson::Document message_of(std::size_t bytes) {
   return d;
 }
 
+// Frames only; the hub's own messages do not matter here.
+class PlainFormat final : public sse::Format {
+ public:
+  std::string ping(const sse::StreamView&) const override { return ""; }
+  std::string timeout(const sse::StreamView&) const override { return ""; }
+  std::string close(const sse::StreamView&, sse::CloseReason) const override { return ""; }
+};
+
 }  // namespace
+
+TEST_SUITE("session.streams") {
+  TEST_CASE("a connection the hub closed before its attach leaves the session idle") {
+    Table t(session::SessionOptions{});
+    auto s = t.create("10.0.0.1");
+    const std::uint64_t stream = s->open_stream();
+    s->detach(stream, "mcp_gone");     // the hub's on_close: the client left at once
+    s->attach(stream, "mcp_gone", 0);  // the door's adopted step, just after
+    t.clock.advance(std::chrono::seconds(1));
+    CHECK(s->idle_since(t.clock.steady_now()));
+  }
+
+  TEST_CASE("what a stream sent before its first attach is delivered on that attach") {
+    Table t(session::SessionOptions{});
+    auto s = t.create("10.0.0.1");
+    const std::uint64_t stream = s->open_stream();
+    s->send(stream, message_of(16));  // e.g. an answer posted right after the endpoint event
+    int sv[2];
+    REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+    Counters counters;
+    sse::StreamSlot slot = t.hub.reserve();
+    REQUIRE(slot);
+    sse::StreamInit init;
+    init.connection_id = "mcp_first";
+    init.route = "test";
+    init.format = std::make_shared<PlainFormat>();
+    std::move(slot).adopt(std::make_unique<SocketSink>(sv[0], &counters), std::move(init));
+    Peer peer;
+    peer.fd = sv[1];
+    s->attach(stream, "mcp_first", 0);
+    s->send(stream, message_of(17));  // and what comes after, once, in order
+    t.hub.poll_once(std::chrono::milliseconds(0));
+    const std::string got = peer.read_now();
+    const std::string sent_before = "\"data\":\"" + std::string(16, 'x') + "\"";
+    const std::string sent_after = "\"data\":\"" + std::string(17, 'x') + "\"";
+    const auto first = got.find(sent_before);
+    const auto second = got.find(sent_after);
+    CHECK(first != std::string::npos);
+    CHECK(second != std::string::npos);
+    CHECK(first < second);
+    CHECK(got.find(sent_before, first + 1) == std::string::npos);
+  }
+}
 
 TEST_SUITE("session.table") {
   TEST_CASE("a client at its own limit reclaims its own idle sessions, never another's") {
