@@ -1,6 +1,7 @@
 #include "core/text.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 
 namespace shopmcp::core {
@@ -160,6 +161,14 @@ std::optional<std::string> base64_decode(std::string_view s) {
     }
   }
   return out;
+}
+
+std::optional<std::int64_t> parse_decimal(std::string_view s) {
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
 }
 
 }  // namespace shopmcp::core

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,10 @@ std::string utf8_valid(std::string_view s);
 // At most `max_bytes` of utf8_valid(s), cut before a character rather than inside one: for
 // echoing what a client sent in an answer that must be valid UTF-8.
 std::string utf8_clip(std::string_view s, std::size_t max_bytes);
+
+// `s` as a decimal number when it is only ASCII digits (no sign, no white space, nothing after)
+// and fits an int64; else nullopt. For ids and counts in URIs and prompt arguments.
+std::optional<std::int64_t> parse_decimal(std::string_view s);
 
 // Base64 (RFC 4648 standard alphabet, padded) with "\r\n" after every `line_length` characters
 // and at the end; line_length 0 = one line without a line break.

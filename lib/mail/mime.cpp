@@ -49,9 +49,10 @@ std::string crlf_lines(std::string_view text) {
   return out;
 }
 
-// A file name that can go in a quoted-string as it is.
+// A file name that can go in a quoted-string as it is. Not one that looks like an RFC 2047 word:
+// mail readers would decode it and show another name.
 bool plain_filename(std::string_view name) {
-  if (name.size() > 60) return false;
+  if (name.size() > 60 || name.find("=?") != std::string_view::npos) return false;
   for (unsigned char c : name) {
     if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
   }
@@ -93,7 +94,8 @@ std::string attachment_part(const Attachment& a, const std::string& boundary) {
            "Content-Disposition: attachment;\r\n filename=\"" + a.filename + "\"\r\n";
   } else {
     // RFC 2231 is the standard; the RFC 2047 word in `name` is what older mail readers show.
-    out += ";\r\n name=\"" + encode_header_text(a.filename, 7) + "\"" +
+    // 8: ` name="` before the text, the closing quote after it.
+    out += ";\r\n name=\"" + encode_header_text(a.filename, 8) + "\"" +
            "\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment" +
            rfc2231_param("filename", a.filename) + "\r\n";
   }
@@ -140,8 +142,15 @@ std::string encode_header_text(std::string_view s, std::size_t used) {
 
   static constexpr std::string_view kOpen = "=?UTF-8?B?";
   static constexpr std::size_t kOverhead = kOpen.size() + 2;  // "=?UTF-8?B?" + "?="
-  std::size_t budget = used + 16 < kLineMax ? kLineMax - used : 16;
+  // The shortest word holds 6 bytes, so a 4-byte character always fits whole. When not even
+  // that fits after `used`, the text starts on a folded line of its own.
+  static constexpr std::size_t kMinWord = kOverhead + 8;
   std::string out;
+  std::size_t budget = kLineMax - used;
+  if (used + kMinWord > kLineMax) {
+    out = "\r\n ";
+    budget = kLineMax - 1;
+  }
   std::size_t pos = 0;
   while (pos < s.size()) {
     const std::size_t max_bytes = (budget - kOverhead) / 4 * 3;
@@ -153,7 +162,7 @@ std::string encode_header_text(std::string_view s, std::size_t used) {
       --whole;
     }
     if (whole > 0) n = whole;
-    if (!out.empty()) out += "\r\n ";
+    if (pos > 0) out += "\r\n ";
     out += kOpen;
     out += core::base64_encode(s.substr(pos, n), 0);
     out += "?=";

@@ -39,7 +39,8 @@ bool valid_address(std::string_view address);
 
 // Header text for an unstructured field (Subject): printable ASCII stays as it is; anything else
 // becomes RFC 2047 "B" encoded-words in UTF-8, each on its own folded line ("\r\n ") of at most
-// 76 characters, never splitting a UTF-8 character. `used` = characters already on the first
+// 76 characters, never splitting a UTF-8 character (a word holds at least 6 bytes; when `used`
+// leaves no room for one, the text starts with a fold). `used` = characters already on the first
 // line ("Subject: " is 9).
 std::string encode_header_text(std::string_view utf8, std::size_t used);
 

@@ -2,9 +2,6 @@
 // them to the model with the task.
 #include "shop/prompts.h"
 
-#include <cerrno>
-#include <cstdlib>
-
 #include "core/text.h"
 #include "json/json.h"
 #include "log/log.h"
@@ -116,15 +113,13 @@ core::Result<rapidjson::Document> stock_check(const mcp::ToolRegistry& tools,
   const std::string& category = args.at("category");
   std::int64_t threshold = 50;
   if (auto it = args.find("threshold"); it != args.end() && !it->second.empty()) {
-    char* end = nullptr;
-    errno = 0;
-    const long long v = std::strtoll(it->second.c_str(), &end, 10);
-    if (*end != '\0' || errno != 0 || v < 0 || v > 1000000000) {
+    const auto v = core::parse_decimal(it->second);
+    if (!v || *v > 1000000000) {
       return core::invalid_argument(
           "\"threshold\" must be a whole number of units, 0 or more (got \"" +
           core::utf8_clip(it->second, 50) + "\")");
     }
-    threshold = v;
+    threshold = *v;
   }
   auto products =
       figures(tools, "get_products", args_of({{"category", category}}, {{"limit", 100}}));

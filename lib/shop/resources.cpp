@@ -1,9 +1,7 @@
 // The shop's resources and completers.
 #include "shop/resources.h"
 
-#include <cerrno>
-#include <cstdlib>
-
+#include "core/text.h"
 #include "json/json.h"
 #include "log/log.h"
 #include "shop/rows.h"
@@ -44,14 +42,11 @@ ReadResult read_catalogue(store::Store& store) {
 }
 
 ReadResult read_product(store::Store& store, const std::string& uri, const Arguments& vars) {
-  const std::string& text = vars.at("id");
-  char* end = nullptr;
-  errno = 0;
-  const long long id = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno != 0 || id <= 0 || text[0] == '+') {
+  const auto id = core::parse_decimal(vars.at("id"));
+  if (!id || *id <= 0) {
     return core::not_found("Resource not found: " + uri + " (a product id is a positive integer)");
   }
-  auto p = store.product(id);
+  auto p = store.product(*id);
   if (!p) return store_error("shop://products/{id}", p.error());
   if (!*p) return core::not_found("Resource not found: " + uri);
   rapidjson::Document d;

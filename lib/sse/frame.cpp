@@ -7,14 +7,14 @@ std::string event(std::string_view name, std::string_view data, std::string_view
   out.reserve(data.size() + name.size() + id.size() + 32);
   if (!name.empty()) out.append("event: ").append(name).append("\n");
   if (!id.empty()) out.append("id: ").append(id).append("\n");
+  // A client ends a line at CRLF, LF or a lone CR: each of them starts a new data: line, so no
+  // text inside the data can read as a field of its own ("x\rid: 9").
   std::size_t start = 0;
   while (true) {
-    const std::size_t nl = data.find('\n', start);
-    std::string_view line = data.substr(start, nl == std::string_view::npos ? nl : nl - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    out.append("data: ").append(line).append("\n");
-    if (nl == std::string_view::npos) break;
-    start = nl + 1;
+    const std::size_t eol = data.find_first_of("\r\n", start);
+    out.append("data: ").append(data.substr(start, eol - start)).append("\n");
+    if (eol == std::string_view::npos) break;
+    start = eol + (data[eol] == '\r' && eol + 1 < data.size() && data[eol + 1] == '\n' ? 2 : 1);
   }
   out.append("\n");
   return out;

@@ -8,8 +8,8 @@
 using shopmcp::core::ascii_lower;
 using shopmcp::core::base64_decode;
 using shopmcp::core::base64_encode;
-using shopmcp::core::percent_decode;
 using shopmcp::core::is_valid_utf8;
+using shopmcp::core::percent_decode;
 using shopmcp::core::percent_decode_lenient;
 using shopmcp::core::utf8_clip;
 using shopmcp::core::utf8_valid;
@@ -26,6 +26,16 @@ std::string all_bytes() {
 }  // namespace
 
 TEST_SUITE("core.text") {
+  TEST_CASE("parse_decimal takes digits only, within int64") {
+    CHECK(shopmcp::core::parse_decimal("0") == 0);
+    CHECK(shopmcp::core::parse_decimal("42") == 42);
+    CHECK(shopmcp::core::parse_decimal("9223372036854775807") == INT64_MAX);
+    for (const char* bad : {"", " 1", "1 ", "+1", "-1", "1x", "0x1", "9223372036854775808"}) {
+      CHECK_FALSE_MESSAGE(shopmcp::core::parse_decimal(bad).has_value(), bad);
+    }
+    CHECK_FALSE(shopmcp::core::parse_decimal(std::string("1\0x", 3)).has_value());
+  }
+
   TEST_CASE("percent_decode turns %XX in either case into the byte") {
     CHECK(percent_decode("a%20b%2fc%2Fd", false) == "a b/c/d");
     CHECK(percent_decode("%00", false) == std::string(1, '\0'));
@@ -150,13 +160,16 @@ TEST_SUITE("core.text") {
   TEST_CASE("UTF-8: well-formed sequences only; overlongs, surrogates and stray bytes are not") {
     CHECK(is_valid_utf8("plain"));
     CHECK(is_valid_utf8("\xE9\x99\xB3\xE5\xA4\xA7\xE6\x98\x8E"));  // 陳大明
-    CHECK(is_valid_utf8("\xF0\x9F\x98\x80"));                          // U+1F600
+    CHECK(is_valid_utf8("\xF0\x9F\x98\x80"));                      // U+1F600
     CHECK_FALSE(is_valid_utf8("\xFF"));
     CHECK_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
     CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));      // a surrogate
     CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
     CHECK_FALSE(is_valid_utf8("\xE9\x99"));          // cut short
-    CHECK(utf8_valid("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+    CHECK(utf8_valid("a\xFF"
+                     "b") ==
+          "a\xEF\xBF\xBD"
+          "b");
     CHECK(utf8_valid("\xE9\x99") == "\xEF\xBF\xBD\xEF\xBF\xBD");
   }
 

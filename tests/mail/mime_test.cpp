@@ -2,9 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "core/text.h"
 #include "mail/test_util.h"
 
 using shopmcp::mail::Attachment;
@@ -85,6 +87,39 @@ Message sample() {
 }  // namespace
 
 TEST_SUITE("mail.mime") {
+  TEST_CASE("a 4-byte character is never cut across words, whatever is already on the line") {
+    for (std::size_t used = 0; used <= 80; ++used) {
+      const std::string out = encode_header_text("\xF0\x9F\x98\x80\xF0\x9F\x8E\x89 emoji", used);
+      std::size_t line = 0;
+      for (const std::string& l : shopmcp::testing::split(out, "\r\n")) {
+        const std::size_t room = line++ == 0 ? 78 - std::min<std::size_t>(used, 78) : 78;
+        CHECK_MESSAGE(l.size() <= room, "used=" << used << " line: " << l);
+        const auto at = l.find("=?UTF-8?B?");
+        if (at == std::string::npos) continue;
+        const std::string bytes = shopmcp::testing::unbase64(l.substr(at + 10, l.size() - at - 12));
+        CHECK_MESSAGE(shopmcp::core::is_valid_utf8(bytes), "used=" << used << " word: " << l);
+      }
+    }
+  }
+
+  TEST_CASE("attachment names: lines within 78, and a name that looks encoded is encoded") {
+    for (std::size_t n = 55; n <= 80; ++n) {
+      Message m{"a@b.co", "c@d.co", "s", "t", {}};
+      m.attachments.push_back({std::string(n, 'n'), "text/plain", "x"});
+      auto r = render(m, Stamp{0, "b"});
+      REQUIRE(r.has_value());
+      for (const std::string& l : shopmcp::testing::split(*r, "\r\n")) {
+        CHECK_MESSAGE(l.size() <= 78, "name of " << n << ": " << l);
+      }
+    }
+    Message m{"a@b.co", "c@d.co", "s", "t", {}};
+    m.attachments.push_back({"=?UTF-8?B?ZXZpbC5leGU=?=.txt", "text/plain", "x"});
+    auto r = render(m, Stamp{0, "b"});
+    REQUIRE(r.has_value());
+    CHECK(r->find("filename=\"=?") == std::string::npos);
+    CHECK(r->find("filename*0*=UTF-8''%3D%3FUTF-8%3FB%3F") != std::string::npos);
+  }
+
   TEST_CASE("a short ASCII subject stays as it is; =? or non-ASCII text is encoded") {
     CHECK(encode_header_text("Orders export (3 records)", 9) == "Orders export (3 records)");
     CHECK(encode_header_text("a =?x?= trick", 9).rfind("=?UTF-8?B?", 0) == 0);

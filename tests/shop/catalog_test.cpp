@@ -109,7 +109,10 @@ TEST_SUITE("shop.catalog") {
           doctest::Approx(order["amount"].GetDouble()));
 
     for (const char* missing : {"shop://products/99", "shop://products/abc", "shop://products/-1",
-                                "shop://products/+4", "shop://orders/TXN999999"}) {
+                                "shop://products/+4", "shop://orders/TXN999999",
+                                // white space, a NUL or text after the digits: not an id
+                                "shop://products/%204", "shop://products/4%00x",
+                                "shop://products/4%20", "shop://products/99999999999999999999"}) {
       auto r = c.req("resources/read", std::string(R"({"uri":")") + missing + R"("})");
       CHECK_MESSAGE(r["error"]["code"].GetInt() == -32002, missing);
     }

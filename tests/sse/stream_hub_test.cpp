@@ -328,4 +328,12 @@ TEST_SUITE("sse.stream_hub") {
     CHECK(shopmcp::sse::event("", "a\nb") == "data: a\ndata: b\n\n");
     CHECK(shopmcp::sse::comment("keepalive") == ": keepalive\n\n");
   }
+
+  TEST_CASE("every line ending a client honours starts a new data line, a lone CR too") {
+    // A lone CR ends a line for an SSE client: passed through, "id: 9" would become a field.
+    CHECK(shopmcp::sse::event("", "x\rid: 9") == "data: x\ndata: id: 9\n\n");
+    CHECK(shopmcp::sse::event("", "a\r\nb\rc\nd") == "data: a\ndata: b\ndata: c\ndata: d\n\n");
+    CHECK(shopmcp::sse::event("", "a\r") == "data: a\ndata: \n\n");
+    CHECK(shopmcp::sse::event("", "") == "data: \n\n");
+  }
 }
