@@ -39,8 +39,7 @@ rapidjson::Document result_response(const rapidjson::Value& id, rapidjson::Docum
   return d;
 }
 
-std::optional<rapidjson::Document> Dispatcher::handle(const rapidjson::Value& msg,
-                                                      CallContext& ctx) const {
+std::optional<rapidjson::Document> envelope_error(const rapidjson::Value& msg) {
   static const rapidjson::Value kNullId;
   if (!msg.IsObject()) {
     return error_response(
@@ -62,7 +61,7 @@ std::optional<rapidjson::Document> Dispatcher::handle(const rapidjson::Value& ms
   }
   auto m = msg.FindMember("method");
   if (m == msg.MemberEnd()) {
-    // A response to a server-to-client request: nothing is owed back.
+    // A response to a server-to-client request is well-formed; anything else needs a method.
     if (!is_notification && (msg.HasMember("result") || msg.HasMember("error")))
       return std::nullopt;
     return error_response(id, kInvalidRequest, "Invalid Request: \"method\" is missing");
@@ -70,16 +69,27 @@ std::optional<rapidjson::Document> Dispatcher::handle(const rapidjson::Value& ms
   if (!m->value.IsString()) {
     return error_response(id, kInvalidRequest, "Invalid Request: \"method\" must be a string");
   }
+  if (auto p = msg.FindMember("params");
+      p != msg.MemberEnd() && !p->value.IsObject() && !p->value.IsArray()) {
+    return error_response(id, kInvalidRequest,
+                          "Invalid Request: \"params\" must be an object or an array");
+  }
+  return std::nullopt;
+}
+
+std::optional<rapidjson::Document> Dispatcher::handle(const rapidjson::Value& msg,
+                                                      CallContext& ctx) const {
+  static const rapidjson::Value kNullId;
+  if (auto bad = envelope_error(msg)) return bad;
+  auto m = msg.FindMember("method");
+  if (m == msg.MemberEnd()) return std::nullopt;  // a response: nothing is owed back
+  auto id_it = msg.FindMember("id");
+  const bool is_notification = id_it == msg.MemberEnd();
+  const rapidjson::Value& id = is_notification ? kNullId : id_it->value;
   const std::string_view method(m->value.GetString(), m->value.GetStringLength());
   static const rapidjson::Value kEmptyParams(rapidjson::kObjectType);
   const rapidjson::Value* params = &kEmptyParams;
-  if (auto p = msg.FindMember("params"); p != msg.MemberEnd()) {
-    if (!p->value.IsObject() && !p->value.IsArray()) {
-      return error_response(id, kInvalidRequest,
-                            "Invalid Request: \"params\" must be an object or an array");
-    }
-    params = &p->value;
-  }
+  if (auto p = msg.FindMember("params"); p != msg.MemberEnd()) params = &p->value;
   auto h = methods_.find(method);
   if (h == methods_.end()) {
     if (is_notification) return std::nullopt;  // unknown notifications are ignored

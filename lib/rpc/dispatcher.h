@@ -45,6 +45,12 @@ class Dispatcher {
   std::map<std::string, Handler, std::less<>> methods_;
 };
 
+// The -32600 answer for a message whose envelope is malformed (not an object, an id that is not a
+// string or an integer, jsonrpc not "2.0", no method unless it is a response, a method or params
+// of the wrong type); nullopt when it is well-formed. Doors that answer before handle() (header
+// checks) ask this first, so they never echo an id handle() would refuse.
+std::optional<rapidjson::Document> envelope_error(const rapidjson::Value& message);
+
 // {"jsonrpc":"2.0","id":<id>,"error":{"code":..,"message":..}}; `id` may be null.
 rapidjson::Document error_response(const rapidjson::Value& id, int code, std::string_view message);
 rapidjson::Document result_response(const rapidjson::Value& id, rapidjson::Document result);

@@ -146,7 +146,7 @@ void post_stateless(const Services& s, const http::Request& req, const Document&
   }
   rpc::CallContext ctx;
   ctx.request_id = req.id;
-  if (kind == MessageKind::kOther || !msg["method"].IsString()) {
+  if (kind == MessageKind::kOther || rpc::envelope_error(msg)) {
     auto reply = s.dispatcher->handle(msg, ctx);  // names what is wrong with the envelope
     return ex.respond(reply ? json_answer(*reply, "") : accepted());
   }

@@ -437,6 +437,19 @@ TEST_SUITE("transport.streamable_http") {
     CHECK(s.send("DELETE", "/mcp", "", {{"mcp-protocol-version", "2026-07-28"}}).status == 405);
   }
 
+  TEST_CASE("2026-07-28: a malformed envelope is refused as such, never echoed by a header check") {
+    McpStack s;
+    for (const char* body : {R"({"jsonrpc":"2.0","id":1.5,"method":"x/y"})",
+                             R"({"jsonrpc":"2.0","id":{"a":1},"method":"x/y"})",
+                             R"({"jsonrpc":"1.0","id":1,"method":"x/y"})"}) {
+      auto r = s.send("POST", "/mcp", body,
+                      {{"mcp-protocol-version", "2026-07-28"}, {"mcp-method", "other"}});
+      auto d = body_of(r.body);
+      CHECK_MESSAGE(d["error"]["code"].GetInt() == -32600, body);
+      CHECK_MESSAGE((d["id"].IsNull() || d["id"].IsInt()), body);
+    }
+  }
+
   TEST_CASE("2026-07-28: closing the response stream cancels the call") {
     std::atomic<bool> saw_cancel{false};
     McpStack c({}, [&](shopmcp::mcp::ToolRegistry& tools) {
