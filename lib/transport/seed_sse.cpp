@@ -88,12 +88,6 @@ std::string first_frame(const Services& s, const http::Request& req, const std::
 void add_seed_sse_route(http::Router& router, const Services& s) {
   auto format = std::make_shared<const SeedFormat>();
   router.add("POST", "/mcp/sse", [s, format](const http::Request& req, http::Exchange& ex) {
-    // An empty body asks for the welcome frame whatever its type; a request must be JSON.
-    if (req.body.find_first_not_of(" \t\r\n") != std::string::npos &&
-        !http::is_json_content_type(req.content_type)) {
-      return ex.respond(
-          http::refuse(http::ErrorShape::kPlain, http::Refusal::kNotJson, req.content_type));
-    }
     sse::StreamSlot slot = s.hub->reserve();
     if (!slot) {
       spdlog::warn("SSE connection refused: open-stream cap reached {{\"client_ip\":\"{}\"}}",

@@ -1,6 +1,5 @@
 #include "transport/operations.h"
 #include "transport/rest.h"
-#include "transport/seed_sse.h"
 
 #include <doctest/doctest.h>
 
@@ -32,8 +31,6 @@ struct Stack {
                                    std::chrono::steady_clock::time_point(std::chrono::seconds(40))};
     shopmcp::transport::add_rest_routes(router, s);
     shopmcp::transport::add_operations_routes(router, s);
-    // No hub: only answers given before a stream would open are asked of it here.
-    shopmcp::transport::add_seed_sse_route(router, s);
   }
 
   shopmcp::testing::Answer send(const char* method, const char* path, std::string body = "",
@@ -56,16 +53,6 @@ rapidjson::Document body(const shopmcp::testing::Answer& r) {
 }  // namespace
 
 TEST_SUITE("transport.routes") {
-  TEST_CASE("the seed route refuses a request that is not JSON with 415, before any stream") {
-    Stack s;
-    const std::string call = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";
-    for (const char* type : {"text/plain", "application/x-www-form-urlencoded", ""}) {
-      auto r = s.send("POST", "/mcp/sse", call, type);
-      CHECK_MESSAGE(r.status == 415, type);
-      CHECK(body(r)["error"]["code"].GetInt64() == 415);
-    }
-  }
-
   TEST_CASE("initialize negotiates the client's version when supported, else the newest") {
     Stack s;
     auto r = s.send("POST", "/mcp/initialize", R"({"protocolVersion":"2025-03-26"})");
