@@ -4,6 +4,10 @@
 #include <rapidjson/stringbuffer.h>
 
 #include <sstream>
+#include <string_view>
+#include <vector>
+
+#include "core/mutex.h"
 
 #include "json/json.h"
 
@@ -12,11 +16,39 @@ namespace shopmcp::json {
 struct Schema::Impl {
   rapidjson::Document doc;
   std::unique_ptr<rapidjson::SchemaDocument> compiled;
+  // RapidJSON 1.1's compiled "pattern" regexes keep their match state in mutable members of the
+  // shared schema (internal/regex.h, SearchWithAnchoring): two threads validating at once write
+  // the same buffers and can crash. A schema with a pattern validates one call at a time.
+  bool has_pattern = false;
+  mutable core::Mutex pattern_mu;
 };
+
+namespace {
+
+// Whether any (sub)schema has a "pattern" keyword; walks with an explicit stack.
+bool has_pattern_keyword(const rapidjson::Value& root) {
+  std::vector<const rapidjson::Value*> todo{&root};
+  while (!todo.empty()) {
+    const rapidjson::Value* v = todo.back();
+    todo.pop_back();
+    if (v->IsObject()) {
+      for (const auto& m : v->GetObject()) {
+        if (std::string_view(m.name.GetString()) == "pattern" && m.value.IsString()) return true;
+        if (m.value.IsObject() || m.value.IsArray()) todo.push_back(&m.value);
+      }
+    } else if (v->IsArray()) {
+      for (const auto& e : v->GetArray()) todo.push_back(&e);
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 Schema::Schema(const rapidjson::Value& schema) : impl_(std::make_unique<Impl>()) {
   impl_->doc.CopyFrom(schema, impl_->doc.GetAllocator());
   impl_->compiled = std::make_unique<rapidjson::SchemaDocument>(impl_->doc);
+  impl_->has_pattern = has_pattern_keyword(impl_->doc);
 }
 
 Schema::~Schema() = default;
@@ -136,7 +168,14 @@ core::Result<void> Schema::validate(const rapidjson::Value& instance) const {
     }
   }
   rapidjson::SchemaValidator validator(*impl_->compiled);
-  if (instance.Accept(validator)) return {};
+  bool valid = false;
+  if (impl_->has_pattern) {
+    core::MutexLock l(&impl_->pattern_mu);
+    valid = instance.Accept(validator);
+  } else {
+    valid = instance.Accept(validator);
+  }
+  if (valid) return {};
 
   const std::string keyword = validator.GetInvalidSchemaKeyword();
   const rapidjson::Pointer doc_ptr = validator.GetInvalidDocumentPointer();

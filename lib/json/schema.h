@@ -1,6 +1,7 @@
 // Schema: a JSON Schema (draft-04 subset RapidJSON implements) compiled once and used to validate
 // arguments, with errors phrased for a person or a model: "limit: must be at most 100 (got 500)".
-// Thread-safe after construction (validation uses a per-call validator).
+// Thread-safe after construction (validation uses a per-call validator; a schema with a
+// "pattern" validates one call at a time, see schema.cpp).
 #pragma once
 
 #include <memory>

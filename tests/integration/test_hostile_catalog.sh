@@ -475,7 +475,13 @@ done
 for door in "${ALL_DOORS[@]}"; do
   body_value "$door" '"x"'
   CT=$'application/\xff\xfejson' send "$door"
-  if [[ $door == rest || $door == rinit || $door == seed ]]; then code=415; else code=-32600; fi
+  if [[ $door == seed ]]; then
+    # The seed route's contract (the system it replaces) reads the body whatever its type.
+    expect_result "a Content-Type with bytes 0xff 0xfe via seed: the body is read" 200 \
+      '(.isError // false) == false'
+    continue
+  fi
+  if [[ $door == rest || $door == rinit ]]; then code=415; else code=-32600; fi
   expect_error "a Content-Type with bytes 0xff 0xfe via $door" 415 "$code" 'Content-Type'
 done
 echo "# ... a long Chinese string, echoed back in an error: cut at a character, valid UTF-8"
@@ -585,7 +591,12 @@ for door in "${ALL_DOORS[@]}"; do
   for ct in text/plain application/x-www-form-urlencoded; do
     body_value "$door" '"x"'
     CT=$ct send "$door"
-    if [[ $door == rest || $door == rinit || $door == seed ]]; then code=415; else code=-32600; fi
+    if [[ $door == seed ]]; then
+      expect_result "Content-Type $ct via seed: the seed route's contract reads the body" 200 \
+        '(.isError // false) == false'
+      continue
+    fi
+    if [[ $door == rest || $door == rinit ]]; then code=415; else code=-32600; fi
     expect_error "Content-Type $ct via $door" 415 "$code" 'Content-Type must be application/json'
   done
 done

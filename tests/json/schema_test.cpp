@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "json/json.h"
 
 namespace {
@@ -64,5 +68,29 @@ TEST_SUITE("json.schema") {
   TEST_CASE("pretty printing keeps UTF-8 text unescaped") {
     auto d = doc(R"({"name":"可口可樂"})");
     CHECK(shopmcp::json::to_pretty_string(d) == "{\n  \"name\": \"可口可樂\"\n}");
+  }
+}
+
+TEST_SUITE("json.schema.threads") {
+  TEST_CASE("a schema with a pattern validates from many threads at once") {
+    rapidjson::Document d;
+    d.Parse(R"({"type":"object","properties":{"date":{"type":"string",
+               "pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}}})");
+    const shopmcp::json::Schema schema(d);
+    rapidjson::Document good, bad;
+    good.Parse(R"({"date":"2025-01-31"})");
+    bad.Parse(R"({"date":"31.01.2025"})");
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&] {
+        for (int i = 0; i < 2000; ++i) {
+          if (!schema.validate(good).has_value()) wrong++;
+          if (schema.validate(bad).has_value()) wrong++;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    CHECK(wrong.load() == 0);
   }
 }
