@@ -279,6 +279,16 @@ assert_eq "nothing was saved" 6 "$(messages_saved)"
 stop_stack
 stop_smtp
 
+# hanging_send N: in the background, a REST send_excel_email whose answer goes to hang$N.json;
+# its curl pid goes to hang_pids[N].
+hanging_send() {
+  curl -sS -m 30 -o "$T_DIR/hang$1.json" -H 'Content-Type: application/json' \
+    --data-binary '{"name":"send_excel_email","arguments":{"type":"orders","email":"a@example.com","limit":10}}' \
+    "$(base_url)/mcp/tools/call" &
+  hang_pids[$1]=$!
+  t_track "${hang_pids[$1]}"
+}
+
 # --- 2. A server that never greets --------------------------------------------------------------
 echo "# a mail server that accepts connections and never answers"
 start_smtp hang --hang
@@ -287,13 +297,7 @@ start_stack "${ENV[@]}" --threads 2 --smtp-connect-timeout 3 --smtp-timeout 6
 # Both workers busy with a hanging send each; then a third request must find a free worker.
 hang_pids=()
 t0=$EPOCHREALTIME
-for n in 1 2; do
-  curl -sS -m 30 -o "$T_DIR/hang$n.json" -H 'Content-Type: application/json' \
-    --data-binary '{"name":"send_excel_email","arguments":{"type":"orders","email":"a@example.com","limit":10}}' \
-    "$(base_url)/mcp/tools/call" &
-  hang_pids[n]=$!
-  t_track "${hang_pids[n]}"
-done
+for n in 1 2; do hanging_send "$n"; done
 sleep 0.5
 assert_health_within 1000 "both workers hang on the mail server: health still answers at once"
 wait "${hang_pids[1]}" "${hang_pids[2]}" || true
@@ -334,13 +338,7 @@ assert_eq "no export file is left after timeouts and cancellation" 0 "$(export_f
 assert_healthy
 
 echo "# SIGTERM while two sends hang: both calls end with a tool error, the process exits at once"
-for n in 3 4; do
-  curl -sS -m 30 -o "$T_DIR/hang$n.json" -H 'Content-Type: application/json' \
-    --data-binary '{"name":"send_excel_email","arguments":{"type":"orders","email":"a@example.com","limit":10}}' \
-    "$(base_url)/mcp/tools/call" &
-  hang_pids[n]=$!
-  t_track "${hang_pids[n]}"
-done
+for n in 3 4; do hanging_send "$n"; done
 sleep 1  # both are waiting for the greeting (connect timeout 3 s)
 term_pid=$(app_pid)
 t0=$EPOCHREALTIME
