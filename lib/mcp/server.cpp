@@ -11,6 +11,8 @@
 namespace shopmcp::mcp {
 namespace {
 
+constexpr const char* kLogLevelMeta = "io.modelcontextprotocol/logLevel";
+
 // The member `key` of `params` as a non-empty string, or an invalid-params message.
 core::Result<std::string> required_string(const rapidjson::Value& params, const char* method,
                                           const char* key) {
@@ -98,6 +100,14 @@ rapidjson::Document Server::capabilities() const {
   return d;
 }
 
+rapidjson::Value Server::implementation(rapidjson::Document::AllocatorType& a) const {
+  rapidjson::Value si(rapidjson::kObjectType);
+  si.AddMember("name", json::str(info_.name, a), a);
+  if (!info_.title.empty()) si.AddMember("title", json::str(info_.title, a), a);
+  si.AddMember("version", json::str(info_.version, a), a);
+  return si;
+}
+
 rapidjson::Document Server::initialize_result(const rapidjson::Value* params) const {
   std::string requested;
   if (params != nullptr && params->IsObject()) {
@@ -108,11 +118,7 @@ rapidjson::Document Server::initialize_result(const rapidjson::Value* params) co
   auto& a = d.GetAllocator();
   d.AddMember("protocolVersion", json::str(negotiate_version(requested), a), a);
   d.AddMember("capabilities", rapidjson::Value(capabilities(), a), a);
-  rapidjson::Value si(rapidjson::kObjectType);
-  si.AddMember("name", json::str(info_.name, a), a);
-  if (!info_.title.empty()) si.AddMember("title", json::str(info_.title, a), a);
-  si.AddMember("version", json::str(info_.version, a), a);
-  d.AddMember("serverInfo", si, a);
+  d.AddMember("serverInfo", implementation(a), a);
   if (!info_.instructions.empty()) {
     d.AddMember("instructions", json::str(info_.instructions, a), a);
   }
@@ -308,15 +314,25 @@ rpc::Outcome Server::on_tools_call(const rapidjson::Value& params, rpc::CallCont
   auto call = read_tool_call(params);
   if (!call) return rpc::invalid_params("tools/call: " + call.error().message);
   const rapidjson::Value* token = nullptr;
+  const auto c = client(ctx);
+  std::optional<LogLevel> level = c ? c->log_level() : std::nullopt;
   if (auto m = params.FindMember("_meta"); m != params.MemberEnd() && m->value.IsObject()) {
     if (auto t = m->value.FindMember("progressToken");
         t != m->value.MemberEnd() && (t->value.IsString() || t->value.IsNumber())) {
       token = &t->value;
     }
+    // 2026-07-28 has no logging/setLevel: each request names the level it wants, if any.
+    if (auto l = m->value.FindMember(kLogLevelMeta); l != m->value.MemberEnd()) {
+      auto parsed = l->value.IsString() ? parse_log_level(l->value.GetString()) : std::nullopt;
+      if (!parsed) {
+        return rpc::invalid_params(std::string("tools/call: _meta[\"") + kLogLevelMeta +
+                                   "\"] must be one of debug, info, notice, warning, error, "
+                                   "critical, alert, emergency");
+      }
+      level = parsed;
+    }
   }
-  const auto c = client(ctx);
-  CallScope scope(ctx, token, c ? c->log_level() : std::nullopt,
-                  c ? c->declared() : DeclaredCapabilities{});
+  CallScope scope(ctx, token, level, c ? c->declared() : DeclaredCapabilities{});
   auto r = call_tool(*call, scope, ctx.request_id);
   if (!r) return rpc::invalid_params(r.error().message);
   return rpc::Outcome::success(to_call_result(std::move(r).value()));

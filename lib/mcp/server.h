@@ -53,6 +53,8 @@ class Server {
   void install(rpc::Dispatcher& d) const;
 
   const ServerInfo& info() const { return info_; }
+  // {name, title?, version}: initialize's serverInfo, 2026-07-28's _meta serverInfo.
+  rapidjson::Value implementation(rapidjson::Document::AllocatorType& a) const;
   const ToolRegistry& tools() const { return tools_; }
 
   // The initialize result for `params` (may be null): negotiated protocolVersion, capabilities,

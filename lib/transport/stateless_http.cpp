@@ -2,6 +2,7 @@
 
 #include "core/text.h"
 #include "json/json.h"
+#include "mcp/result_2026.h"
 #include "rpc/errors.h"
 #include "sse/frame.h"
 #include "transport/stream_start.h"
@@ -165,6 +166,10 @@ void post_stateless(const Services& s, const http::Request& req, const Document&
   StatelessPeer peer(s, ex, acc.sse);
   ctx.peer = &peer;
   auto reply = s.dispatcher->handle(msg, ctx);
+  if (reply && reply->HasMember("result")) {
+    auto& a = reply->GetAllocator();
+    mcp::complete_2026_result(method, (*reply)["result"], s.server->implementation(a), a);
+  }
   if (peer.finish(reply)) return;  // answered on the stream
   ex.respond(reply ? json_answer(*reply, "") : accepted());
 }
