@@ -27,6 +27,8 @@ std::string priming(std::string_view id, int retry_ms) {
   return out;
 }
 
+std::string retry(int retry_ms) { return "retry: " + std::to_string(retry_ms) + "\n\n"; }
+
 std::string comment(std::string_view text) { return std::string(": ").append(text).append("\n\n"); }
 
 }  // namespace shopmcp::sse

@@ -9,26 +9,43 @@
 
 namespace shopmcp::transport {
 
-Accepts parse_accept(const std::optional<std::string>& accept) {
-  if (!accept || accept->find_first_not_of(" \t") == std::string::npos) return {true, true};
-  Accepts a;
+namespace {
+
+// Calls `f` with each media range of an Accept header, lower-cased, without parameters.
+template <typename F>
+void for_each_media_range(const std::string& accept, F f) {
   std::size_t start = 0;
-  while (start <= accept->size()) {
-    const std::size_t comma = accept->find(',', start);
+  while (start <= accept.size()) {
+    const std::size_t comma = accept.find(',', start);
     std::string item =
-        accept->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        accept.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     item = item.substr(0, item.find(';'));
     const auto b = item.find_first_not_of(" \t");
     const auto e = item.find_last_not_of(" \t");
-    item = b == std::string::npos ? "" : item.substr(b, e - b + 1);
-    item = core::ascii_lower(item);
-    if (item == "*/*") a.json = a.sse = true;
-    if (item == "application/json" || item == "application/*") a.json = true;
-    if (item == "text/event-stream" || item == "text/*") a.sse = true;
+    f(core::ascii_lower(b == std::string::npos ? "" : item.substr(b, e - b + 1)));
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
+}
+
+}  // namespace
+
+Accepts parse_accept(const std::optional<std::string>& accept) {
+  if (!accept || accept->find_first_not_of(" \t") == std::string::npos) return {true, true};
+  Accepts a;
+  for_each_media_range(*accept, [&a](const std::string& item) {
+    if (item == "*/*") a.json = a.sse = true;
+    if (item == "application/json" || item == "application/*") a.json = true;
+    if (item == "text/event-stream" || item == "text/*") a.sse = true;
+  });
   return a;
+}
+
+bool names_media_type(const std::optional<std::string>& accept, std::string_view type) {
+  bool named = false;
+  if (accept)
+    for_each_media_range(*accept, [&](const std::string& item) { named |= item == type; });
+  return named;
 }
 
 http::Response json_answer(const rapidjson::Value& reply, const std::string& session_id) {

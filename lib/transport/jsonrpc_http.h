@@ -25,6 +25,8 @@ struct Accepts {
 };
 // What an Accept header allows; absent, or "*/*", allows both.
 Accepts parse_accept(const std::optional<std::string>& accept);
+// Whether an Accept header lists `type` (lower case) itself; wildcards do not count.
+bool names_media_type(const std::optional<std::string>& accept, std::string_view type);
 
 // The shape of every error body the MCP doors send (http/errors.h).
 inline constexpr http::ErrorShape kRpc = http::ErrorShape::kJsonRpc;

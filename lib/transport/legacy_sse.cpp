@@ -14,6 +14,7 @@
 #include "sse/frame.h"
 #include "transport/jsonrpc_http.h"
 #include "transport/stream_start.h"
+#include "transport/streamable_http.h"
 
 namespace shopmcp::transport {
 namespace {
@@ -129,8 +130,11 @@ void post_message(const Services& s, const http::Request& req, http::Exchange& e
 }  // namespace
 
 void add_legacy_sse_routes(http::Router& router, const Services& s) {
-  router.add("GET", "/mcp/sse",
-             [s](const http::Request& req, http::Exchange& ex) { open_stream(s, req, ex); });
+  router.add("GET", "/mcp/sse", [s](const http::Request& req, http::Exchange& ex) {
+    // A Streamable HTTP session's GET stream, from a client that was given this URL.
+    if (req.header("mcp-session-id")) return serve_streamable_get(s, req, ex);
+    open_stream(s, req, ex);
+  });
   router.add("POST", "/mcp/messages",
              [s](const http::Request& req, http::Exchange& ex) { post_message(s, req, ex); });
 }

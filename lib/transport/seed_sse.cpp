@@ -1,6 +1,7 @@
 // POST /mcp/sse, the seed's route: one JSON-RPC request (or none) answered as an SSE frame, then
 // keepalive pings until the client leaves or the lifetime ends; close last. Frames as the system we
-// replace sent them (welcome, response, error, ping, timeout, close).
+// replace sent them (welcome, response, error, ping, timeout, close). A Streamable HTTP client
+// that was given this URL is served Streamable HTTP instead (speaks_streamable_http).
 #include "transport/seed_sse.h"
 
 #include "core/clock.h"
@@ -9,6 +10,7 @@
 #include "json/json.h"
 #include "log/log.h"
 #include "sse/frame.h"
+#include "transport/streamable_http.h"
 
 namespace shopmcp::transport {
 namespace {
@@ -88,6 +90,7 @@ std::string first_frame(const Services& s, const http::Request& req, const std::
 void add_seed_sse_route(http::Router& router, const Services& s) {
   auto format = std::make_shared<const SeedFormat>();
   router.add("POST", "/mcp/sse", [s, format](const http::Request& req, http::Exchange& ex) {
+    if (speaks_streamable_http(req)) return serve_streamable_post(s, req, ex);
     sse::StreamSlot slot = s.hub->reserve();
     if (!slot) {
       spdlog::warn("SSE connection refused: open-stream cap reached {{\"client_ip\":\"{}\"}}",

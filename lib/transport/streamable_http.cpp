@@ -293,7 +293,7 @@ void get_mcp(const Services& s, const http::Request& req, http::Exchange& ex) {
     }
     stream = ev.stream;
     after = ev.seq;
-    first = sse::priming(*last_event_id, s.sessions->options().retry_ms);
+    first = sse::retry(s.sessions->options().retry_ms);
   } else {
     stream = session->open_stream();
     if (!session->claim_standalone(stream)) {
@@ -340,8 +340,24 @@ void add_streamable_http_routes(http::Router& router, const Services& s) {
              [s](const http::Request& req, http::Exchange& ex) { post_mcp(s, req, ex); });
   router.add("GET", "/mcp",
              [s](const http::Request& req, http::Exchange& ex) { get_mcp(s, req, ex); });
-  router.add("DELETE", "/mcp",
-             [s](const http::Request& req, http::Exchange& ex) { ex.respond(delete_mcp(s, req)); });
+  for (const char* path : {"/mcp", "/mcp/sse"}) {
+    router.add("DELETE", path, [s](const http::Request& req, http::Exchange& ex) {
+      ex.respond(delete_mcp(s, req));
+    });
+  }
+}
+
+bool speaks_streamable_http(const http::Request& req) {
+  return req.header("mcp-session-id") || req.header("mcp-protocol-version") ||
+         names_media_type(req.header("accept"), "application/json");
+}
+
+void serve_streamable_post(const Services& s, const http::Request& req, http::Exchange& ex) {
+  post_mcp(s, req, ex);
+}
+
+void serve_streamable_get(const Services& s, const http::Request& req, http::Exchange& ex) {
+  get_mcp(s, req, ex);
 }
 
 }  // namespace shopmcp::transport

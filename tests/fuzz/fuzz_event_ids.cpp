@@ -5,8 +5,8 @@
 // sessionId in any encoding among other parameters). Properties: the door answers as the model
 // says (400 for an id this session did not issue, 404 for another session's id, 200 otherwise);
 // a resume replays exactly the events of that stream after that id, in order and byte for byte,
-// then ends the connection when the stream had ended; the priming event echoes the id; nothing is
-// left open once the sessions end.
+// then ends the connection when the stream had ended; a resume starts with the retry hint alone (no
+// id repeated); nothing is left open once the sessions end.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
@@ -234,12 +234,13 @@ void check_resume(FuzzedDataProvider& in) {
   if (expect != 200) return;
   MCP_FUZZ_CHECK_MSG(answer.header("mcp-session-id") == s->id(), where);
 
-  // What the stream must carry: the priming event, then (on a resume) the stream's events after
-  // the id, and its end when the stream has ended.
+  // What the stream must carry: the priming event (on a resume only the retry hint: ids are never
+  // repeated), then (on a resume) the stream's events after the id, and its end when the stream
+  // has ended.
   std::string expected;
   bool ends = false;
   if (resume) {
-    expected = sse::priming(*last, 2000);
+    expected = sse::retry(2000);
     const StreamModel& sm = m.streams[resume->first];
     bool ended_in_replay = false;
     for (const Logged& e : sm.events) {

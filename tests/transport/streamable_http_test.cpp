@@ -315,6 +315,9 @@ TEST_SUITE("transport.streamable_http") {
       text += peer->read_now(&eof);
     }
     CHECK(eof);
+    // The resumed stream starts with the retry hint only: the id the client sent is not repeated.
+    CHECK(text.rfind("retry: ", 0) == 0);
+    CHECK(text.find("id: " + priming_id + "\n") == std::string::npos);
     auto msgs = sse_messages(text);
     REQUIRE(msgs.size() == 3);
     CHECK(msgs[0]["params"]["progressToken"].GetInt() == 5);
