@@ -125,11 +125,20 @@ rapidjson::Document Server::initialize_result(const rapidjson::Value* params) co
   return d;
 }
 
-rapidjson::Document Server::discover_result() const {
+rapidjson::Document Server::discover_result(bool in_session) const {
   rapidjson::Document d = initialize_result(nullptr);
   auto& a = d.GetAllocator();
   d.RemoveMember("protocolVersion");
-  d.AddMember("supportedVersions", supported_versions(a), a);
+  rapidjson::Value versions = supported_versions(a);
+  // Inside a session (the HTTP+SSE transport, a Streamable HTTP session) the stateless revision
+  // is not spoken: a client that read it there would expect 2026-07-28 answers on that transport.
+  for (auto it = versions.Begin(); in_session && it != versions.End(); ++it) {
+    if (std::string_view(it->GetString()) == kStatelessProtocolVersion) {
+      versions.Erase(it);
+      break;
+    }
+  }
+  d.AddMember("supportedVersions", versions, a);
   return d;
 }
 
@@ -342,8 +351,8 @@ void Server::install(rpc::Dispatcher& d) const {
   d.add("initialize", [this](const rapidjson::Value& params, rpc::CallContext& ctx) {
     return on_initialize(params, ctx);
   });
-  d.add("server/discover", [this](const rapidjson::Value&, rpc::CallContext&) {
-    return rpc::Outcome::success(discover_result());
+  d.add("server/discover", [this](const rapidjson::Value&, rpc::CallContext& ctx) {
+    return rpc::Outcome::success(discover_result(!ctx.session_id.empty()));
   });
   d.add("ping", [](const rapidjson::Value&, rpc::CallContext&) {
     return rpc::Outcome::success(rapidjson::Document(rapidjson::kObjectType));

@@ -64,7 +64,8 @@ class Server {
   // {tools: [...]}
   rapidjson::Document tools_list() const;
   // server/discover (2026-07-28): supportedVersions, capabilities, serverInfo, instructions.
-  rapidjson::Document discover_result() const;
+  // `in_session`: asked inside a session, where 2026-07-28 (stateless) is not among the versions.
+  rapidjson::Document discover_result(bool in_session = false) const;
 
   // Told of every client's call of a known tool: its name, whether it was a tool error, and its
   // duration. Set before serving.

@@ -62,6 +62,13 @@ rpc '{"jsonrpc":"2.0","id":3,"method":"tools/list"}'
 RESP_DESC="2025-11-25 tools/list"
 assert_jq "earlier revisions' results are as they were (no resultType, no cache hint)" \
   '.result | [has("resultType"), has("ttlMs")]' '[false,false]'
+post26 /mcp server/discover '{}'
+assert_json '.result.supportedVersions | index("2026-07-28") != null' \
+  "server/discover without a session lists 2026-07-28"
+rpc '{"jsonrpc":"2.0","id":4,"method":"server/discover"}'
+assert_json '(.result.supportedVersions | index("2026-07-28") == null) and
+  (.result.supportedVersions | index("2025-11-25") != null)' \
+  "server/discover inside a session does not (the stateless revision has no sessions)"
 
 echo "# 2026-07-28: log messages at the level the request's _meta asks for"
 call26() {  # call26 LEVEL_OR_EMPTY: tools/call get_products with that _meta logLevel
