@@ -7,8 +7,8 @@
 #     protocol eras legacy (2025-11-25), auto and modern (2026-07-28; not over the legacy SSE
 #     transport, where auto must fall back and modern be refused: SSE_HAS_2026): initialize,
 #     tools/list, the four query tools, resources/list+read, prompts/list+get, logging/setLevel
-#     (fewer methods in the auto era and with the token: insp_keys). send_excel_email is not
-#     called: it needs a mail server (tests/integration/test_excel_email.sh covers it);
+#     (insp_keys), with and without the token. send_excel_email is not called: it needs a mail
+#     server (tests/integration/test_excel_email.sh covers it);
 #   - mcp-remote driven over stdio as a desktop host drives it (tests/clients/mcp_remote_client.mjs):
 #     its transport strategies on /mcp and /mcp/sse, and --protocol auto, with the server's log
 #     messages forwarded after logging/setLevel;
@@ -127,22 +127,13 @@ insp_era() {
     echo 2026-07-28
   fi
 }
-# insp_keys AUTH "TRANSPORT PATH" ERA: the methods run in that case besides initialize. Every
-# Inspector run costs about a CPU-second, so: all of them in the legacy and the modern era; in the
-# auto era, whose initialize shows which era it chose (after that the Inspector runs as in that
-# era), tools/list, a call and logging/setLevel; with the token, which changes nothing past the
-# token check, a tool call (the Inspector lists the tools first); none where it must be refused.
+# insp_keys AUTH "TRANSPORT PATH" ERA: the methods run in that case besides initialize: all of
+# them, with and without the token and in every era (logging/setLevel must be refused by the
+# Inspector itself where the era is 2026-07-28); none where the era must be refused.
 insp_keys() {
-  if [[ $(insp_era "$2" "$3") == refused ]]; then
-    return 0
-  elif [[ $1 == token ]]; then
-    echo get_orders
-  elif [[ $3 == auto ]]; then
-    echo tools-list get_orders set-level
-  else
-    echo tools-list get_orders get_products get_customer_stats get_order_analytics \
-      resources-list resources-read prompts-list prompts-get set-level
-  fi
+  [[ $(insp_era "$2" "$3") == refused ]] && return 0
+  echo tools-list get_orders get_products get_customer_stats get_order_analytics \
+    resources-list resources-read prompts-list prompts-get set-level
 }
 insp_name() { # AUTH "TRANSPORT PATH" ERA: the job name prefix of that case
   local p=${2#* }
