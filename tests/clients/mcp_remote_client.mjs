@@ -24,6 +24,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
+import { reporter, sleep } from './tap_report.mjs';
 
 const opt = { label: 'mcp-remote', url: '', token: '', expect: '', bridge: '', extra: [] };
 for (let i = 2; i < process.argv.length; i++) {
@@ -43,14 +44,7 @@ for (let i = 2; i < process.argv.length; i++) {
 }
 if (!opt.url) throw new Error('--url is required');
 
-let failures = 0;
-const ok = (d) => console.log(`ok - ${opt.label}: ${d}`);
-const notOk = (d, detail) => {
-  failures++;
-  console.log(`not ok - ${opt.label}: ${d}${detail ? `: ${String(detail).slice(0, 400)}` : ''}`);
-};
-const check = (cond, d, detail) => (cond ? ok(d) : notOk(d, detail));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { ok, notOk, check, failures } = reporter(opt.label);
 
 const require = createRequire(import.meta.url);
 const proxy = require.resolve('mcp-remote/dist/proxy.js');
@@ -67,14 +61,14 @@ child.on('exit', (code, signal) => {
 
 function end(code) {
   if (exited === null) child.kill('SIGKILL');
-  if (failures > 0 || code !== 0) {
+  if (failures() > 0 || code !== 0) {
     console.log(`# ${opt.label}: last lines of mcp-remote's stderr:`);
     for (const l of stderr.filter((x) => !x.startsWith('[') || !/^\[\d+\] +[{}"]/.test(x))
       .slice(-12)) {
       console.log(`#   ${l.slice(0, 300)}`);
     }
   }
-  process.exit(failures > 0 ? 1 : code);
+  process.exit(failures() > 0 ? 1 : code);
 }
 setTimeout(() => {
   notOk('watchdog: not finished within 35 s');

@@ -20,6 +20,7 @@ import * as v2 from '@modelcontextprotocol/client';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { reporter, sleep } from './tap_report.mjs';
 
 const opt = { sdk: '', label: '', url: '', token: '' };
 for (let i = 2; i < process.argv.length; i += 2) {
@@ -30,14 +31,7 @@ for (let i = 2; i < process.argv.length; i += 2) {
 if (!opt.url || !['v1', 'v2'].includes(opt.sdk)) throw new Error('need --sdk v1|v2 and --url');
 opt.label ||= `sdk ${opt.sdk}`;
 
-let failures = 0;
-const ok = (d) => console.log(`ok - ${opt.label}: ${d}`);
-const notOk = (d, detail) => {
-  failures++;
-  console.log(`not ok - ${opt.label}: ${d}${detail ? `: ${String(detail).slice(0, 400)}` : ''}`);
-};
-const check = (cond, d, detail) => (cond ? ok(d) : notOk(d, detail));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { ok, notOk, check, failures } = reporter(opt.label);
 const errText = (e) => `${e?.constructor?.name ?? 'Error'}${e?.code !== undefined ? ` (code ${e.code})` : ''}: ${e?.message ?? e}`;
 setTimeout(() => {
   notOk('watchdog: not finished within 40 s');
@@ -177,4 +171,4 @@ if (opt.sdk === 'v2') {
 
 closing = true;
 await client.close().catch((e) => notOk('close', errText(e)));
-process.exit(failures > 0 ? 1 : 0);
+process.exit(failures() > 0 ? 1 : 0);
