@@ -456,6 +456,9 @@ metric() {
   awk -v m="$1" '$1 == m {print $2; found=1} END {if (!found) print 0}' <<<"$RESP_BODY"
 }
 
+# sse_json: the data lines of an SSE text on stdin, one JSON text per line.
+sse_json() { sed -n 's/^data: \(.\+\)$/\1/p' | tr -d '\r'; }
+
 # wait_for FILE TEXT [SECONDS]: until FILE contains TEXT (default 5 s); 1 on timeout.
 wait_for() {
   local deadline=$((SECONDS + ${3:-5}))
@@ -498,16 +501,10 @@ need_browser() {
     t_fatal "${SHOPMCP_CHROMIUM:-/usr/bin/chromium} not found: run deploy/install-deps.sh --test-clients"
 }
 
-# browser_run SECONDS SCRIPT [args...]: runs tests/clients/SCRIPT with Node against the running
-# stack (--base URL --artifacts DIR, then args), at most SECONDS. Each "ok - X" / "not ok - X" line
-# it prints is one pass / fail here, "# ..." lines are shown as they are; an exit status other than
-# 0 with no failed check printed is a failure too.
-browser_run() {
-  local secs=$1 script=$2 rc=0 line failed=0
-  shift 2
-  mkdir -p "$SHOPMCP_ARTIFACTS"
-  timeout -k 5 "$secs" "$SHOPMCP_NODE" "$SHOPMCP_CLIENTS/$script" --base "$(base_url)" \
-    --artifacts "$SHOPMCP_ARTIFACTS" "$@" >"$T_DIR/browser.out" 2>"$T_DIR/browser.err" || rc=$?
+# relay_checks FILE: a client's "ok - X" / "not ok - X" lines become passes / fails here, other
+# lines ("# ...") are shown as they are. Status 1 when a check failed.
+relay_checks() {
+  local line failed=0
   while IFS= read -r line; do
     case $line in
       "ok - "*) pass "${line#ok - }" ;;
@@ -517,7 +514,21 @@ browser_run() {
         ;;
       *) echo "$line" ;;
     esac
-  done <"$T_DIR/browser.out"
+  done <"$1"
+  return "$failed"
+}
+
+# browser_run SECONDS SCRIPT [args...]: runs tests/clients/SCRIPT with Node against the running
+# stack (--base URL --artifacts DIR, then args), at most SECONDS. Each "ok - X" / "not ok - X" line
+# it prints is one pass / fail here, "# ..." lines are shown as they are; an exit status other than
+# 0 with no failed check printed is a failure too.
+browser_run() {
+  local secs=$1 script=$2 rc=0 failed=0
+  shift 2
+  mkdir -p "$SHOPMCP_ARTIFACTS"
+  timeout -k 5 "$secs" "$SHOPMCP_NODE" "$SHOPMCP_CLIENTS/$script" --base "$(base_url)" \
+    --artifacts "$SHOPMCP_ARTIFACTS" "$@" >"$T_DIR/browser.out" 2>"$T_DIR/browser.err" || rc=$?
+  relay_checks "$T_DIR/browser.out" || failed=1
   if ((rc != 0 && !failed)); then
     fail "$script exited with status $rc" "$(tail -n 8 "$T_DIR/browser.err" | tr '\n' '|')"
   fi

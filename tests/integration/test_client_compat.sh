@@ -13,7 +13,6 @@ CONFORMANCE_BIN=${SHOPMCP_CONFORMANCE_BIN:-$SHOPMCP_SOURCE_DIR/build/app/conform
 ACCEPT='Accept: application/json, text/event-stream'
 META26='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
 INIT='{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"curl","version":"1"}}}'
-sse_json() { sed -n 's/^data: \(.\+\)$/\1/p' | tr -d '\r'; }
 
 # post26 PATH METHOD PARAMS_JSON [NAME]: one 2026-07-28 request with its headers; PARAMS_JSON is
 # the params object without its _meta, which is added.

@@ -38,8 +38,6 @@ gone_within() {  # gone_within PID SECONDS
     sleep 0.02
   done
 }
-# data lines of an SSE text as compact JSON, one per line
-sse_json() { sed -n 's/^data: \(.\+\)$/\1/p' | tr -d '\r'; }
 
 start_stack --ping-interval 1
 

@@ -262,17 +262,8 @@ remote_start() { # AUTH
 # node_eval NAME: the job's "ok - " / "not ok - " lines are passes / failures, "# " lines shown;
 # a non-zero exit with no failure printed is one too.
 node_eval() {
-  local line failed=0 rc=${JOB_RC[$1]-unset}
-  while IFS= read -r line; do
-    case $line in
-      "ok - "*) pass "${line#ok - }" ;;
-      "not ok - "*)
-        fail "${line#not ok - }"
-        failed=1
-        ;;
-      *) echo "$line" ;;
-    esac
-  done <"$JOBS/$1.out"
+  local failed=0 rc=${JOB_RC[$1]-unset}
+  relay_checks "$JOBS/$1.out" || failed=1
   if [[ $rc != 0 ]] && ((!failed)); then fail "$1 exited with $rc" "stderr: $(job_err "$1")"; fi
 }
 remote_eval() { # AUTH
