@@ -105,7 +105,8 @@ std::string help_text() {
     if (opt.help == nullptr) continue;
     std::string left = std::string("--") + opt.flag + (opt.meta ? std::string(" ") + opt.meta : "");
     o << "  " << left;
-    if (left.size() < 32) o << std::string(32 - left.size(), ' ');
+    // A long flag puts its description on the next line, in the same column.
+    o << (left.size() < 32 ? std::string(32 - left.size(), ' ') : "\n" + std::string(34, ' '));
     o << opt.help;
     if (opt.env || opt.show_default) {
       o << "\n" << std::string(34, ' ');

@@ -79,6 +79,10 @@ TEST_SUITE("config") {
     }
     CHECK(h.find("default 1048576") != std::string::npos);
     CHECK(h.find("--version") != std::string::npos);
+    // A flag wider than the column never runs into its description (tools parse this text).
+    CHECK(h.find("SECONDShow") == std::string::npos);
+    CHECK(h.find("  --client-request-timeout SECONDS\n" + std::string(34, ' ') + "how long") !=
+          std::string::npos);
   }
   TEST_CASE("sessions, allow-lists and the bearer token") {
     auto c =
@@ -112,10 +116,10 @@ TEST_SUITE("config") {
     CHECK(d->max_sessions_per_client == 1000);
     CHECK(d->tool_timeout == 50);
     CHECK(d->shutdown_timeout == 10);
-    auto c = parse_with({"--max-json-depth", "16", "--max-batch-messages", "5",
-                         "--max-batch-answer-bytes", "65536", "--max-sessions-per-client", "3",
-                         "--tool-timeout", "45", "--shutdown-timeout", "2"},
-                        {{"SHOP_MCP_REPLAY_LOG_BUDGET", "2097152"}});
+    auto c = parse_with(
+        {"--max-json-depth", "16", "--max-batch-messages", "5", "--max-batch-answer-bytes", "65536",
+         "--max-sessions-per-client", "3", "--tool-timeout", "45", "--shutdown-timeout", "2"},
+        {{"SHOP_MCP_REPLAY_LOG_BUDGET", "2097152"}});
     REQUIRE(c.has_value());
     CHECK(c->max_json_depth == 16);
     CHECK(c->max_batch_messages == 5);
@@ -125,10 +129,10 @@ TEST_SUITE("config") {
     CHECK(c->shutdown_timeout == 2);
     CHECK(c->replay_log_budget == 2097152);
     const std::string h = shopmcp::config::help_text();
-    for (const char* name :
-         {"SHOP_MCP_MAX_JSON_DEPTH", "SHOP_MCP_MAX_BATCH_MESSAGES", "SHOP_MCP_MAX_BATCH_ANSWER_BYTES",
-          "SHOP_MCP_REPLAY_LOG_BUDGET", "SHOP_MCP_MAX_SESSIONS_PER_CLIENT", "SHOP_MCP_TOOL_TIMEOUT",
-          "SHOP_MCP_SHUTDOWN_TIMEOUT"}) {
+    for (const char* name : {"SHOP_MCP_MAX_JSON_DEPTH", "SHOP_MCP_MAX_BATCH_MESSAGES",
+                             "SHOP_MCP_MAX_BATCH_ANSWER_BYTES", "SHOP_MCP_REPLAY_LOG_BUDGET",
+                             "SHOP_MCP_MAX_SESSIONS_PER_CLIENT", "SHOP_MCP_TOOL_TIMEOUT",
+                             "SHOP_MCP_SHUTDOWN_TIMEOUT"}) {
       CHECK_MESSAGE(h.find(name) != std::string::npos, name);
     }
     auto deep = parse_with({"--max-json-depth", "100000"}, {});
