@@ -11,8 +11,8 @@
 namespace shopmcp::config {
 
 struct Config {
-  // "unix:PATH" or "HOST:PORT"; empty = use the listening socket inherited on fd 0 (spawn-fcgi,
-  // systemd). `listen_explicit` tells whether the user chose it.
+  // "unix:PATH" or "HOST:PORT". Unless `listen_explicit` (the user chose it), a socket passed by
+  // systemd (LISTEN_FDS) or a listening socket on fd 0 (spawn-fcgi) is used instead.
   std::string listen = "unix:/run/shop-mcp/shop-mcp.sock";
   bool listen_explicit = false;
   int threads = 8;

@@ -50,8 +50,8 @@ Result<void> check_listen(const std::string& s) {
 std::vector<Option> server_options() {
   return {
       {"listen", "SHOP_MCP_LISTEN", "ADDR",
-       "FastCGI socket: unix:/path or HOST:PORT. Unset with a listening socket on fd 0 "
-       "(spawn-fcgi, systemd): use fd 0",
+       "FastCGI socket: unix:/path or HOST:PORT. Unset: the socket systemd passes (socket "
+       "activation, LISTEN_FDS), else a listening socket on fd 0 (spawn-fcgi), else this",
        show(&Config::listen),
        [](Config& c, const std::string& s) -> Result<void> {
          if (auto ok = check_listen(s); !ok) return ok;

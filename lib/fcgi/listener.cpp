@@ -1,12 +1,16 @@
 #include "fcgi/listener.h"
 
 #include <fcgiapp.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 namespace shopmcp::fcgi {
 namespace {
@@ -17,11 +21,64 @@ bool is_listening_socket(int fd) {
   return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == 0 && listening != 0;
 }
 
+// A decimal number without sign or spaces, or -1.
+long parse_count(const char* s) {
+  if (s == nullptr || *s < '0' || *s > '9') return -1;
+  char* end = nullptr;
+  errno = 0;
+  const long v = std::strtol(s, &end, 10);
+  return (errno != 0 || *end != '\0') ? -1 : v;
+}
+
+constexpr int kFirstSystemdFd = 3;  // SD_LISTEN_FDS_START
+
+// Interrupts accept(2) in the acceptor thread. SIGURG's default action is to ignore it, so a
+// stray one (or one sent before the handler exists) harms nothing.
+constexpr int kWakeSignal = SIGURG;
+
+void on_wake_signal(int) {}
+
 }  // namespace
+
+core::Result<int> systemd_listen_fd(const char* listen_pid, const char* listen_fds, long self_pid) {
+  if (listen_pid == nullptr || listen_fds == nullptr) return -1;
+  const long pid = parse_count(listen_pid);
+  if (pid <= 0) {
+    return core::invalid_argument("LISTEN_PID must be a process id (got '" +
+                                  std::string(listen_pid) + "')");
+  }
+  if (pid != self_pid) return -1;  // meant for the process that started this one
+  const long n = parse_count(listen_fds);
+  if (n < 0) {
+    return core::invalid_argument("LISTEN_FDS must be a count of sockets (got '" +
+                                  std::string(listen_fds) + "')");
+  }
+  if (n == 0) return -1;
+  return kFirstSystemdFd;
+}
 
 core::Result<Listener> open_listener(const std::string& address, bool explicit_address) {
   if (FCGX_Init() != 0) return core::internal("FCGX_Init failed");
-  if (!explicit_address && is_listening_socket(0)) return Listener{0, "fd 0 (inherited)"};
+  if (!explicit_address) {
+    auto fd = systemd_listen_fd(std::getenv("LISTEN_PID"), std::getenv("LISTEN_FDS"), getpid());
+    if (!fd) return fd.error();
+    if (*fd >= 0) {
+      const std::string n = std::getenv("LISTEN_FDS");
+      // Not for any process this one might start.
+      unsetenv("LISTEN_PID");
+      unsetenv("LISTEN_FDS");
+      unsetenv("LISTEN_FDNAMES");
+      if (!is_listening_socket(*fd)) {
+        return core::invalid_argument(
+            "LISTEN_FDS says systemd passed a socket, but fd 3 is not a listening socket");
+      }
+      fcntl(*fd, F_SETFD, FD_CLOEXEC);
+      std::string what = "fd 3 (systemd socket activation)";
+      if (n != "1") what += "; " + n + " sockets passed, the first is used";
+      return Listener{*fd, what, true};
+    }
+    if (is_listening_socket(0)) return Listener{0, "fd 0 (inherited)", true};
+  }
 
   std::string path;
   if (address.rfind("unix:", 0) == 0) {
@@ -33,6 +90,13 @@ core::Result<Listener> open_listener(const std::string& address, bool explicit_a
                                       ": the path exists and is not a socket");
       }
       unlink(path.c_str());  // stale socket from an earlier run
+    }
+    // libfcgi exits the process when bind fails: check what can be checked first.
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + (slash == 0));
+    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      return core::invalid_argument("cannot listen on " + address + ": the directory " + dir +
+                                    " does not exist");
     }
   } else {
     path = address;  // HOST:PORT, as FCGX_OpenSocket takes it
@@ -55,5 +119,32 @@ core::Result<Listener> open_listener(const std::string& address, bool explicit_a
 }
 
 void stop_accepting(int fd) { shutdown(fd, SHUT_RDWR); }
+
+const int kAcceptFlags = FCGI_FAIL_ACCEPT_ON_INTR;
+
+namespace {
+void mask_wake_signal(int how) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, kWakeSignal);
+  pthread_sigmask(how, &set, nullptr);
+}
+}  // namespace
+
+void allow_acceptor_wakeup() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction sa {};
+    sa.sa_handler = on_wake_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: accept(2) returns EINTR
+    sigaction(kWakeSignal, &sa, nullptr);
+  });
+  mask_wake_signal(SIG_UNBLOCK);
+}
+
+void block_acceptor_wakeup() { mask_wake_signal(SIG_BLOCK); }
+
+void wake_acceptor(pthread_t thread) { pthread_kill(thread, kWakeSignal); }
 
 }  // namespace shopmcp::fcgi

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-
 #include <chrono>
 #include <cstring>
 #include <exception>
@@ -157,6 +156,8 @@ void free_request(FCGX_Request* r) {
 // lets the acceptor take one connection and refuse it properly.
 int open_reserve() { return open("/dev/null", O_RDONLY | O_CLOEXEC); }
 
+constexpr auto kWakeRepeat = std::chrono::milliseconds(20);
+
 }  // namespace
 
 WorkerPool::WorkerPool(int listen_fd, PoolOptions options, const http::Router& router)
@@ -169,7 +170,7 @@ WorkerPool::~WorkerPool() {
 
 WorkerPool::Owned WorkerPool::fresh_request() const {
   Owned r(new FCGX_Request, free_request);
-  FCGX_InitRequest(r.get(), listen_fd_, 0);
+  FCGX_InitRequest(r.get(), listen_fd_, kAcceptFlags);
   return r;
 }
 
@@ -186,7 +187,8 @@ void WorkerPool::start() {
 
 void WorkerPool::stop() {
   if (stopping_.exchange(true)) return;
-  stop_accepting(listen_fd_);
+  if (!options_.inherited_socket) stop_accepting(listen_fd_);
+  wake_acceptor();
   std::deque<Owned> waiting;
   {
     core::MutexLock l(&mu_);
@@ -200,16 +202,27 @@ bool WorkerPool::join_until(std::chrono::steady_clock::time_point deadline) {
   {
     core::MutexLock l(&mu_);
     while (running_ > 0) {
-      if (!done_cv_.wait_until(mu_, std::stop_token(), deadline)) {
-        if (running_ > 0) return false;
-      }
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return false;
+      wake_acceptor();
+      done_cv_.wait_until(mu_, std::stop_token(), std::min(deadline, now + kWakeRepeat));
     }
   }
   join();
   return true;
 }
 
+void WorkerPool::wake_acceptor() {
+  if (stopping_.load() && !acceptor_done_.load() && !threads_.empty()) {
+    fcgi::wake_acceptor(threads_.back().native_handle());
+  }
+}
+
 void WorkerPool::join() {
+  while (stopping_.load() && !acceptor_done_.load() && !threads_.empty()) {
+    wake_acceptor();
+    std::this_thread::sleep_for(kWakeRepeat);
+  }
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
@@ -224,6 +237,7 @@ void WorkerPool::reject(Owned req, const char* why) {
 }
 
 void WorkerPool::accept_loop(std::stop_token stop) {
+  allow_acceptor_wakeup();
   int reserve = open_reserve();
   RateLimitedLog exhausted_log, error_log;
   auto backoff = std::chrono::milliseconds(0);
@@ -231,6 +245,7 @@ void WorkerPool::accept_loop(std::stop_token stop) {
     Owned req = fresh_request();
     const int rc = FCGX_Accept_r(req.get());
     if (rc < 0 && stopping_.load()) break;
+    if (rc == -EINTR) continue;
     if (rc == -EMFILE || rc == -ENFILE) {
       // Out of descriptors: the connection waits in the backlog. Spend the reserve on it, refuse
       // it with 503 + Retry-After (nginx passes that to the client at once), then take the
@@ -307,12 +322,14 @@ void WorkerPool::accept_loop(std::stop_token stop) {
     }
   }
   if (reserve >= 0) close(reserve);
+  acceptor_done_.store(true);
   core::MutexLock l(&mu_);
   --running_;
   done_cv_.notify_all();
 }
 
 void WorkerPool::work(std::stop_token stop) {
+  block_acceptor_wakeup();  // the acceptor's wake-up must never interrupt a worker's I/O
   for (;;) {
     Owned req(nullptr, free_request);
     {

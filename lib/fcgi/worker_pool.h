@@ -31,6 +31,10 @@ struct PoolOptions {
   std::size_t max_waiting = 256;
   // GET/HEAD on this path are answered by the acceptor, never queued ("" = none).
   std::string health_path = "/mcp/health";
+  // The listening socket was passed in (systemd socket activation, spawn-fcgi) and may be handed
+  // to the next process: stop() leaves it open and listening, and connections waiting in its
+  // backlog wait for that process instead of being refused.
+  bool inherited_socket = false;
 };
 
 class WorkerPool {
@@ -42,8 +46,8 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   void start();
-  // Stops accepting; requests still waiting for a worker get 503; requests in flight are
-  // answered, then the workers exit. Returns at once.
+  // Stops accepting (without closing an inherited socket); requests still waiting for a worker
+  // get 503; requests in flight are answered, then the workers exit. Returns at once.
   void stop();
   // Waits until every thread has exited or `deadline` passes; true if they all exited (and were
   // joined). After false the threads are still running: the caller may exit the process.
@@ -61,11 +65,13 @@ class WorkerPool {
   void handle(Owned req);
   void reject(Owned req, const char* why);
   Owned fresh_request() const;
+  void wake_acceptor();  // repeated while joining: one wake-up may come too early
 
   const int listen_fd_;
   const PoolOptions options_;
   const http::Router& router_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> acceptor_done_{false};
   std::atomic<std::int64_t> served_{0};
   std::atomic<std::int64_t> refused_{0};
   std::atomic<std::uint64_t> next_request_id_{1};  // ids for log lines: r1, r2, ...
