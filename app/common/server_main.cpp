@@ -20,6 +20,7 @@
 
 #include "config/config.h"
 #include "core/clock.h"
+#include "core/service_notify.h"
 #include "fcgi/listener.h"
 #include "fcgi/worker_pool.h"
 #include "http/guard.h"
@@ -92,6 +93,14 @@ int run(const config::Config& cfg, const Program& program) {
       "database ready: path={} ms={}", cfg.db,
       std::chrono::duration_cast<std::chrono::milliseconds>(clock.steady_now() - t0).count());
   if (cfg.init_only) return 0;
+  // Before any thread starts: taking systemd's socket edits the environment. Until the workers
+  // start, nginx's connections wait in the backlog.
+  auto listener = fcgi::open_listener(cfg.listen, cfg.listen_explicit);
+  if (!listener) {
+    spdlog::critical("{}", listener.error().message);
+    return 1;
+  }
+  const core::ServiceNotifier service(std::getenv("NOTIFY_SOCKET"));
 
   metrics::Registry metrics;
   std::unique_ptr<mail::SmtpMailer> mailer;  // outlives `tools`, whose send_excel_email uses it
@@ -172,28 +181,28 @@ int run(const config::Config& cfg, const Program& program) {
   transport::add_seed_sse_route(router, services);
   transport::add_operations_routes(router, services);
 
-  auto listener = fcgi::open_listener(cfg.listen, cfg.listen_explicit);
-  if (!listener) {
-    spdlog::critical("{}", listener.error().message);
-    return 1;
-  }
   fcgi::PoolOptions pool_options;
   pool_options.threads = cfg.threads;
   pool_options.body_limit = cfg.body_limit;
+  pool_options.inherited_socket = listener->inherited;
   fcgi::WorkerPool pool(listener->fd, pool_options, router);
   pool.start();
   spdlog::info("{} {} listening on {} with {} worker threads", program.name, kVersion,
                listener->description, cfg.threads);
+  if (service.enabled() && !service.send("READY=1\nSTATUS=answering on " + listener->description)) {
+    spdlog::warn("could not tell the service manager this service is ready (NOTIFY_SOCKET)");
+  }
 
   int sig = 0;
   while (sigwait(&stop_signals, &sig) != 0) {
   }
   spdlog::info("received {}: no new requests; closing {} streams, answering requests in flight",
                sig == SIGTERM ? "SIGTERM" : "SIGINT", hub.open_streams());
+  service.send("STOPPING=1\nSTATUS=closing streams, answering requests in flight");
   const auto drain_start = clock.steady_now();
   shutdown.request_stop();
   pool.stop();
-  if (cfg.listen_explicit && cfg.listen.rfind("unix:", 0) == 0) unlink(cfg.listen.c_str() + 5);
+  if (!listener->inherited && cfg.listen.rfind("unix:", 0) == 0) unlink(cfg.listen.c_str() + 5);
   watcher.stop();
   sessions.stop();
   sessions.close_all();  // calls waiting on a client return at once
