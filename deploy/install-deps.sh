@@ -3,15 +3,29 @@
 # a machine that has them all is left untouched (no apt-get update). Non-interactive; as root
 # directly, otherwise through sudo. The system nginx service is never started by the install.
 #   deploy/install-deps.sh                  packages to build and run
-#   deploy/install-deps.sh --test-clients   also chromium (Debian's), npm (Debian's) and the pinned
-#                                           test clients in tests/clients (npm ci from its
-#                                           lockfile: the official MCP SDK, the conformance
-#                                           suite, playwright-core, Node 22)
+#   deploy/install-deps.sh --package        also dpkg-dev (dpkg-shlibdeps), for deploy/package.sh
+#   deploy/install-deps.sh --test-clients   also what --package adds, the package's checkers
+#                                           (lintian, systemd's systemd-analyze and
+#                                           systemd-socket-activate), chromium (Debian's), npm
+#                                           (Debian's) and the pinned test clients in
+#                                           tests/clients (npm ci from its lockfile: the official
+#                                           MCP SDK, the conformance suite, playwright-core,
+#                                           Node 22)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 test_clients=0
-[[ ${1:-} == --test-clients ]] && test_clients=1
+package=0
+for arg in "$@"; do
+  case $arg in
+    --test-clients) test_clients=1 package=1 ;;
+    --package) package=1 ;;
+    *)
+      echo "install-deps: unknown argument '$arg' (--package, --test-clients)" >&2
+      exit 2
+      ;;
+  esac
+done
 
 # npm ci in tests/clients, only when its lockfile changed since the last install.
 install_test_clients() {
@@ -42,6 +56,11 @@ packages=(
 # the pages' screenshots need a font with the shop's Chinese names in it.
 browser_packages=(chromium fonts-wqy-zenhei)
 ((test_clients)) && packages+=("${browser_packages[@]}")
+# The .deb (deploy/package.sh): dpkg-shlibdeps computes its dependencies. Its test checks it with
+# lintian (man-db for the man page check) and the units with systemd's tools (no running systemd
+# needed; installing the package starts nothing in a container).
+((package)) && packages+=(dpkg-dev)
+((test_clients)) && packages+=(lintian man-db systemd)
 # Any of these provides /usr/sbin/nginx; nginx-light is the smallest to add.
 nginx_flavours=(nginx nginx-light nginx-core nginx-full nginx-extras)
 
