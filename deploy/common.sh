@@ -17,7 +17,8 @@ shopmcp_die() {
 # PREFIX, daemon off) around PREFIX/conf/shop-mcp.conf, which is nginx/shop-mcp.conf with
 # 127.0.0.1:8080 -> 127.0.0.1:PORT, unix:/run/shop-mcp/shop-mcp.sock -> UPSTREAM
 # ("unix:/abs/path" or "HOST:PORT") and the static root /usr/share/shop-mcp/www -> the
-# checkout's nginx/www. Start it with shopmcp_nginx_cmd.
+# checkout's nginx/www (or $SHOPMCP_WWW). The site file is $SHOPMCP_SITE_CONF. Start it with
+# shopmcp_nginx_cmd.
 shopmcp_nginx_prefix() {
   local prefix=$1 port=$2 upstream=$3 body_max=${4:-} workers=${5:-1}
   [[ $prefix == /* ]] || shopmcp_die "nginx prefix must be an absolute path (got '$prefix')"
@@ -46,7 +47,7 @@ shopmcp_nginx_prefix() {
   mkdir -p "$prefix"/conf "$prefix"/logs "$prefix"/tmp/{client_body,fastcgi,proxy,scgi,uwsgi}
   # The site file says "include fastcgi_params;", which nginx resolves next to nginx.conf.
   cp /etc/nginx/fastcgi_params "$prefix/conf/fastcgi_params"
-  local www=$SHOPMCP_ROOT/nginx/www
+  local www=${SHOPMCP_WWW:-$SHOPMCP_ROOT/nginx/www}
   [[ $www =~ $bad ]] &&
     shopmcp_die "path '$www' contains a character nginx config cannot take unquoted"
   local sed_args=(-e "/^[[:space:]]*#/!s#127\\.0\\.0\\.1:8080#127.0.0.1:$port#g"

@@ -11,6 +11,11 @@
 #                                                  to its command line. Set before the call:
 #                                                  STACK_NGINX_BODY_MAX=8m  nginx client_max_body_size
 #                                                  STACK_FD0=1  app gets its socket on fd 0 (spawn-fcgi)
+#                                                  STACK_ACTIVATE=systemd  socket passed as systemd
+#                                                    does (systemd-socket-activate: fd 3, LISTEN_FDS)
+#                                                  STACK_ACTIVATE=holder  the same through
+#                                                    socket_holder.py, which keeps the socket across
+#                                                    restarts (restart_held_app); STACK_HOLDER_GAP s
 #                                                  STACK_NGINX_WORKERS=N  nginx worker processes
 #   stop_stack, app_pid, nginx_pid, base_url, db_path, sock_path, app_log, t_track PID
 #   request METHOD PATH [curl args]  -> RESP_STATUS RESP_BODY RESP_CT RESP_HEADERS
@@ -310,7 +315,20 @@ start_stack() {
   # A background job of a non-interactive shell starts with SIGINT and SIGQUIT ignored; give the
   # app the default dispositions it gets from a terminal or a service manager.
   local app_cmd=(env "--default-signal=INT,QUIT" "SHOP_MCP_DB=$STACK_DB")
-  if [[ ${STACK_FD0:-0} == 1 ]]; then
+  if [[ ${STACK_ACTIVATE:-} == systemd ]]; then
+    command -v systemd-socket-activate >/dev/null ||
+      t_fatal "systemd-socket-activate not found: run deploy/install-deps.sh --test-clients"
+    # It passes only the variables named with -E (as a unit's Environment= would), and starts the
+    # app at the first connection (nginx's health check), exec'ing it: the same pid.
+    local sa=(systemd-socket-activate -l "$STACK_SOCK" -E "SHOP_MCP_DB=$STACK_DB")
+    for a in "${env_args[@]}"; do sa+=(-E "$a"); done
+    "${sa[@]}" -- "$SHOPMCP_BIN" "${app_args[@]}" </dev/null >>"$T_DIR/app.log" 2>&1 &
+  elif [[ ${STACK_ACTIVATE:-} == holder ]]; then
+    app_cmd+=("${env_args[@]}" python3 "$SHOPMCP_SOURCE_DIR/tests/integration/socket_holder.py"
+      "$STACK_SOCK" "$T_DIR/held-app.pid" "$T_DIR/notify.log" "${STACK_HOLDER_GAP:-1}" --
+      "$SHOPMCP_BIN" "${app_args[@]}")
+    "${app_cmd[@]}" </dev/null >>"$T_DIR/app.log" 2>&1 &
+  elif [[ ${STACK_FD0:-0} == 1 ]]; then
     command -v spawn-fcgi >/dev/null || t_fatal "spawn-fcgi not found: run deploy/install-deps.sh"
     # -n: no fork, spawn-fcgi execs the app with the listening socket on fd 0 (same pid).
     app_cmd=(spawn-fcgi -n -s "$STACK_SOCK" -M 0600 -- /usr/bin/env "--default-signal=INT,QUIT"
@@ -360,6 +378,15 @@ start_stack() {
     t_fatal "stack #$STACK_RUNS did not become healthy" "$(cat "$T_DIR/wait.err")"
   fi
   echo "# stack #$STACK_RUNS up at $(base_url) (app pid $STACK_APP_PID, nginx pid $STACK_NGINX_PID)"
+}
+
+# restart_held_app: with STACK_ACTIVATE=holder, restarts the app as systemctl restart does (SIGTERM,
+# wait, STACK_HOLDER_GAP s, start) while the socket stays open. Returns at once; the new app's pid
+# is in $T_DIR/held-app.pid once it started.
+restart_held_app() {
+  [[ ${STACK_ACTIVATE:-} == holder && -n $STACK_APP_PID ]] ||
+    t_fatal "restart_held_app needs a stack started with STACK_ACTIVATE=holder"
+  kill -HUP "$STACK_APP_PID"
 }
 
 # stop_stack: SIGTERM to the app and nginx, waits (SIGKILL after 15 s, reported as a failure).
