@@ -240,7 +240,8 @@ int server_main(int argc, char** argv, const Program& program) {
     std::cout << program.name << " " << kVersion << "\n";
     return 0;
   }
-  log::setup(cfg->log_level, cfg->log_format);
+  log::setup(cfg->log_level, cfg->log_format,
+             log::stderr_is_journal(std::getenv("JOURNAL_STREAM")));
   try {
     return run(*cfg, program);
   } catch (const std::exception& e) {

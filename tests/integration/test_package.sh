@@ -139,9 +139,15 @@ SHOPMCP_SITE_CONF=$root/etc/nginx/sites-available/shop-mcp
 SHOPMCP_WWW=$root/usr/share/shop-mcp/www
 
 echo "# the packaged binary, socket-activated (systemd-socket-activate), behind the packaged site"
-STACK_ACTIVATE=systemd start_stack "${pkg_env[@]}" "${exec_argv[@]:1}"
+# systemd connects the service's stderr to the journal and names that stream in JOURNAL_STREAM
+# (device:inode); here the stream is app.log.
+touch "$(app_log)"
+journal_stream=$(stat -c '%d:%i' "$(app_log)")
+STACK_ACTIVATE=systemd start_stack "${pkg_env[@]}" "JOURNAL_STREAM=$journal_stream" "${exec_argv[@]:1}"
 assert_true "it took the socket systemd passed (fd 3)" \
   grep -q "listening on fd 3 (systemd socket activation)" "$(app_log)"
+assert_true "to the journal: each line starts with its syslog priority, no timestamp" \
+  grep -q '^<6>\[info\] shop-mcp .* listening on fd 3' "$(app_log)"
 assert_true "the database is where the env file says" test -s "$root/var/lib/shop-mcp/shop.db"
 smoke_rc=0
 bash "$SHOPMCP_SOURCE_DIR/deploy/smoke-test.sh" "$(base_url)" >"$T_DIR/smoke.out" 2>&1 || smoke_rc=$?
