@@ -166,8 +166,9 @@ echo "# restart with the socket held, as shop-mcp.socket holds it"
 STACK_ACTIVATE=holder STACK_HOLDER_GAP=1
 start_stack "${pkg_env[@]}" "${exec_argv[@]:1}"
 first_pid=$(<"$T_DIR/held-app.pid")
-assert_true "READY=1 reached NOTIFY_SOCKET" grep -q '^READY=1 STATUS=answering on fd 3' \
-  "$T_DIR/notify.log"
+# (the holder writes what it receives from another thread: give it a moment)
+assert_true "READY=1 reached NOTIFY_SOCKET" wait_for "$T_DIR/notify.log" \
+  '^READY=1 STATUS=answering on fd 3' 5
 curl -sN -m 30 -X POST -H 'Content-Type: application/json' "$(base_url)/mcp/sse" \
   -d '{"jsonrpc":"2.0","method":"ping","params":{},"id":"held"}' >"$T_DIR/stream.out" 2>&1 &
 stream_pid=$!
@@ -194,8 +195,10 @@ assert_true "the open stream got its close frame before the process went" \
   grep -q '^data: {"reason":"server_shutdown"' "$T_DIR/stream.out"
 second_pid=$(<"$T_DIR/held-app.pid")
 assert_true "a new process answers ($first_pid -> $second_pid)" test "$first_pid" != "$second_pid"
-assert_true "STOPPING=1 reached NOTIFY_SOCKET at SIGTERM" grep -q '^STOPPING=1' "$T_DIR/notify.log"
-assert_eq "the new process said READY=1 too" 2 "$(grep -c '^READY=1' "$T_DIR/notify.log")"
+assert_true "STOPPING=1 reached NOTIFY_SOCKET at SIGTERM" wait_for "$T_DIR/notify.log" '^STOPPING=1' 5
+wait_for "$T_DIR/notify.log" '^# holder: program exited' 5 || true
+assert_true "the new process said READY=1 too" \
+  bash -c "for _ in \$(seq 50); do [[ \$(grep -c '^READY=1' '$T_DIR/notify.log') == 2 ]] && exit 0; sleep 0.1; done; exit 1"
 assert_eq "nginx never failed to reach the app during the restart" "" \
   "$(tail -n +"$((nginx_errors_before + 1))" "$T_DIR/nginx/logs/error.log" |
     grep -E 'connect\(\) (to unix:.*)?failed|upstream prematurely' || true)"
