@@ -11,6 +11,8 @@
 
 #include <rapidjson/document.h>
 
+#include "core/result.h"
+
 namespace shopmcp::mcp {
 
 // Argument or variable values by name.
@@ -32,5 +34,19 @@ rapidjson::Document completion_result(std::vector<std::string> values);
 // with it first; order is otherwise kept.
 std::vector<std::string> filter_candidates(const std::vector<std::string>& all,
                                            std::string_view value);
+
+// One completion/complete request.
+struct CompletionRequest {
+  enum class Ref { kPrompt, kResource };
+  Ref ref = Ref::kPrompt;
+  std::string target;    // the prompt's name, or the resource template's URI
+  std::string argument;  // the argument (or template variable) being completed
+  std::string value;     // what has been typed so far
+  Arguments context;     // context.arguments: the values already chosen (strings only)
+};
+
+// Reads the request's params; a malformed one is an error whose message is the usage line the
+// client gets with -32602.
+core::Result<CompletionRequest> read_completion_request(const rapidjson::Value& params);
 
 }  // namespace shopmcp::mcp

@@ -263,51 +263,18 @@ rpc::Outcome Server::on_prompts_get(const rapidjson::Value& params) const {
 }
 
 rpc::Outcome Server::on_complete(const rapidjson::Value& params) const {
-  const char* kUsage =
-      "completion/complete: params must be {ref: {type: \"ref/prompt\", name} or {type: "
-      "\"ref/resource\", uri}, argument: {name, value}, context?: {arguments}}";
-  if (!params.IsObject()) return rpc::invalid_params(kUsage);
-  auto ref = params.FindMember("ref");
-  auto arg = params.FindMember("argument");
-  if (ref == params.MemberEnd() || !ref->value.IsObject() || arg == params.MemberEnd() ||
-      !arg->value.IsObject()) {
-    return rpc::invalid_params(kUsage);
-  }
-  auto type = json::get_string(ref->value, "type");
-  auto arg_name = json::get_string(arg->value, "name");
-  auto value = json::get_string(arg->value, "value");
-  if (!type || !type->has_value() || !arg_name || !arg_name->has_value() || !value) {
-    return rpc::invalid_params(kUsage);
-  }
-  const std::string typed = value->value_or("");
-  Arguments context;
-  if (auto c = params.FindMember("context"); c != params.MemberEnd() && c->value.IsObject()) {
-    if (auto as = c->value.FindMember("arguments");
-        as != c->value.MemberEnd() && as->value.IsObject()) {
-      for (const auto& m : as->value.GetObject()) {
-        if (m.value.IsString()) {
-          context[std::string(m.name.GetString(), m.name.GetStringLength())] =
-              std::string(m.value.GetString(), m.value.GetStringLength());
-        }
-      }
-    }
-  }
+  auto req = read_completion_request(params);
+  if (!req) return rpc::invalid_params(req.error().message);
   core::Result<std::vector<std::string>> values = std::vector<std::string>{};
-  if (**type == "ref/prompt") {
-    auto name = json::get_string(ref->value, "name");
-    if (!name || !name->has_value()) return rpc::invalid_params(kUsage);
+  if (req->ref == CompletionRequest::Ref::kPrompt) {
     if (!offers_prompts())
       return rpc::invalid_params("completion/complete: this server has no prompts");
-    values = prompts_->complete(**name, **arg_name, typed, context);
-  } else if (**type == "ref/resource") {
-    auto uri = json::get_string(ref->value, "uri");
-    if (!uri || !uri->has_value()) return rpc::invalid_params(kUsage);
+    values = prompts_->complete(req->target, req->argument, req->value, req->context);
+  } else {
     if (!offers_resources()) {
       return rpc::invalid_params("completion/complete: this server has no resources");
     }
-    values = resources_->complete(**uri, **arg_name, typed, context);
-  } else {
-    return rpc::invalid_params(kUsage);
+    values = resources_->complete(req->target, req->argument, req->value, req->context);
   }
   if (!values) {
     if (values.error().code == core::ErrorCode::kNotFound) {

@@ -172,6 +172,39 @@ TEST_SUITE("mcp.catalog") {
     CHECK(mcp::filter_candidates({"x", "y"}, "").size() == 2);
   }
 
+  TEST_CASE("completion requests: the ref, the argument, what was typed and the context") {
+    auto read = [](const char* text) {
+      rapidjson::Document d;
+      d.Parse(text);
+      return mcp::read_completion_request(d);
+    };
+    auto p = read(R"({"ref":{"type":"ref/prompt","name":"sales_report"},
+                      "argument":{"name":"status","value":"co"},
+                      "context":{"arguments":{"date_from":"2026-01-01","n":3}}})");
+    REQUIRE(p.has_value());
+    CHECK(p->ref == mcp::CompletionRequest::Ref::kPrompt);
+    CHECK(p->target == "sales_report");
+    CHECK(p->argument == "status");
+    CHECK(p->value == "co");
+    CHECK(p->context == mcp::Arguments{{"date_from", "2026-01-01"}});  // strings only
+    auto r = read(R"({"ref":{"type":"ref/resource","uri":"shop://products/{id}"},
+                      "argument":{"name":"id","value":""}})");
+    REQUIRE(r.has_value());
+    CHECK(r->ref == mcp::CompletionRequest::Ref::kResource);
+    CHECK(r->target == "shop://products/{id}");
+    CHECK(r->value.empty());
+    for (const char* bad :
+         {"[]", "{}", R"({"ref":{"type":"ref/prompt","name":"x"}})",
+          R"({"ref":{"type":"ref/other","name":"x"},"argument":{"name":"a","value":""}})",
+          R"({"ref":{"type":"ref/prompt"},"argument":{"name":"a","value":""}})",
+          R"({"ref":{"type":"ref/resource","name":"x"},"argument":{"name":"a","value":""}})",
+          R"({"ref":{"type":"ref/prompt","name":"x"},"argument":{"value":""}})"}) {
+      auto e = read(bad);
+      REQUIRE_FALSE(e.has_value());
+      CHECK(e.error().message.rfind("completion/complete: params must be", 0) == 0);
+    }
+  }
+
   TEST_CASE("capabilities name resources, prompts and completions only when offered") {
     Catalog with;
     auto caps = with.server->capabilities();
