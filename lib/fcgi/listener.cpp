@@ -2,15 +2,18 @@
 
 #include <fcgiapp.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <string>
 
 namespace shopmcp::fcgi {
 namespace {
@@ -32,11 +35,87 @@ long parse_count(const char* s) {
 
 constexpr int kFirstSystemdFd = 3;  // SD_LISTEN_FDS_START
 
+// A deep backlog: after a restart every SSE client reconnects at once, and a full backlog makes
+// nginx fail those connects at once (502) instead of queueing them. The kernel caps it at
+// net.core.somaxconn.
+constexpr int kBacklog = 65535;
+
 // Interrupts accept(2) in the acceptor thread. SIGURG's default action is to ignore it, so a
 // stray one (or one sent before the handler exists) harms nothing.
 constexpr int kWakeSignal = SIGURG;
 
 void on_wake_signal(int) {}
+
+// The sockets are made here, not by FCGX_OpenSocket, which ends the process when bind fails.
+// An error's message says why, for "cannot listen on ADDRESS: ...".
+core::Result<int> bound(int fd, const sockaddr* addr, socklen_t len) {
+  if (bind(fd, addr, len) != 0 || listen(fd, kBacklog) != 0) {
+    const int err = errno;
+    close(fd);
+    return core::unavailable(std::strerror(err));
+  }
+  return fd;
+}
+
+core::Result<int> listen_unix(const std::string& path) {
+  sockaddr_un addr{};
+  if (path.size() >= sizeof addr.sun_path) {
+    return core::invalid_argument("the path is longer than " +
+                                  std::to_string(sizeof addr.sun_path - 1) + " bytes");
+  }
+  struct stat st {};
+  if (lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return core::invalid_argument("the path exists and is not a socket");
+    }
+    unlink(path.c_str());  // stale socket from an earlier run
+  }
+  const auto slash = path.rfind('/');
+  const std::string dir = path.substr(0, slash == 0 ? 1 : slash);
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return core::invalid_argument("the directory " + dir + " does not exist");
+  }
+  addr.sun_family = AF_UNIX;
+  path.copy(addr.sun_path, sizeof addr.sun_path - 1);
+  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return core::unavailable(std::strerror(errno));
+  auto r = bound(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+  // nginx's workers run as another user: let them connect. Restrict access with the socket's
+  // directory permissions instead.
+  if (r) chmod(path.c_str(), 0666);
+  return r;
+}
+
+// "HOST:PORT"; HOST may be a name, an IPv4 address or a bracketed IPv6 one ("[::1]:9000").
+core::Result<int> listen_tcp(const std::string& address) {
+  const auto colon = address.rfind(':');
+  std::string host = address.substr(0, colon);
+  const std::string port = address.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (const int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0) {
+    return core::invalid_argument("cannot resolve " + host + ": " + gai_strerror(rc));
+  }
+  core::Result<int> r = core::unavailable("no address to listen on");
+  for (addrinfo* ai = found; ai != nullptr && !r; ai = ai->ai_next) {
+    const int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) {
+      r = core::unavailable(std::strerror(errno));
+      continue;
+    }
+    const int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);  // restart despite TIME_WAIT
+    r = bound(fd, ai->ai_addr, ai->ai_addrlen);
+  }
+  freeaddrinfo(found);
+  return r;
+}
 
 }  // namespace
 
@@ -80,42 +159,10 @@ core::Result<Listener> open_listener(const std::string& address, bool explicit_a
     if (is_listening_socket(0)) return Listener{0, "fd 0 (inherited)", true};
   }
 
-  std::string path;
-  if (address.rfind("unix:", 0) == 0) {
-    path = address.substr(5);
-    struct stat st {};
-    if (lstat(path.c_str(), &st) == 0) {
-      if (!S_ISSOCK(st.st_mode)) {
-        return core::invalid_argument("cannot listen on " + address +
-                                      ": the path exists and is not a socket");
-      }
-      unlink(path.c_str());  // stale socket from an earlier run
-    }
-    // libfcgi exits the process when bind fails: check what can be checked first.
-    const auto slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + (slash == 0));
-    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      return core::invalid_argument("cannot listen on " + address + ": the directory " + dir +
-                                    " does not exist");
-    }
-  } else {
-    path = address;  // HOST:PORT, as FCGX_OpenSocket takes it
-  }
-  errno = 0;
-  // A deep backlog: after a restart every SSE client reconnects at once, and a full unix-socket
-  // backlog makes nginx fail those connects at once (502) instead of queueing them. The kernel
-  // caps it at net.core.somaxconn.
-  const int fd = FCGX_OpenSocket(path.c_str(), 65535);
-  if (fd < 0) {
-    return core::unavailable("cannot listen on " + address + ": " +
-                             (errno != 0 ? std::strerror(errno) : "FCGX_OpenSocket failed"));
-  }
-  if (address.rfind("unix:", 0) == 0) {
-    // nginx's workers run as another user: let them connect. Restrict access with the socket's
-    // directory permissions instead.
-    chmod(path.c_str(), 0666);
-  }
-  return Listener{fd, address};
+  auto fd = address.rfind("unix:", 0) == 0 ? listen_unix(address.substr(5)) : listen_tcp(address);
+  if (!fd)
+    return core::Error{fd.error().code, "cannot listen on " + address + ": " + fd.error().message};
+  return Listener{*fd, address};
 }
 
 void stop_accepting(int fd) { shutdown(fd, SHUT_RDWR); }

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -97,6 +98,40 @@ TEST_CASE("open_listener: a socket path in a missing directory is a clear error"
   CHECK(l.error().message ==
         "cannot listen on unix:/nonexistent-shopmcp-dir/x.sock: the directory "
         "/nonexistent-shopmcp-dir does not exist");
+}
+
+TEST_CASE("open_listener: a TCP port in use is a clear error, not the end of the process") {
+  const int taken = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(taken, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  REQUIRE(listen(taken, 1) == 0);
+  socklen_t len = sizeof a;
+  REQUIRE(getsockname(taken, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  const std::string address = "127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+  auto l = open_listener(address, /*explicit_address=*/true);
+  REQUIRE_FALSE(l.has_value());
+  CHECK(l.error().message == "cannot listen on " + address + ": Address already in use");
+  close(taken);
+
+  auto ok = open_listener(address, /*explicit_address=*/true);  // free again
+  REQUIRE(ok.has_value());
+  CHECK(ok->description == address);
+  CHECK_FALSE(ok->inherited);
+  close(ok->fd);
+
+  auto unknown = open_listener("no-such-host.invalid:9000", /*explicit_address=*/true);
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().message.find("cannot resolve no-such-host.invalid") != std::string::npos);
+}
+
+TEST_CASE("open_listener: a unix socket path too long for sun_path is a clear error") {
+  const std::string path = "/tmp/" + std::string(120, 'x') + ".sock";
+  auto l = open_listener("unix:" + path, /*explicit_address=*/true);
+  REQUIRE_FALSE(l.has_value());
+  CHECK(l.error().message ==
+        "cannot listen on unix:" + path + ": the path is longer than 107 bytes");
 }
 
 TEST_CASE("open_listener: LISTEN_FDS for this process without a socket on fd 3 is an error") {

@@ -185,6 +185,20 @@ assert_json '.structuredContent.success == true and (.structuredContent.customer
 stop_stack
 assert_eq "no process of the stack is left" "" "$(ps -o pid= -p "$pid" 2>/dev/null || true)"
 
+echo "# FastCGI over TCP, and a listen address that cannot be used"
+tcp_port=$(shopmcp_free_port)
+start_stack "SHOP_MCP_LISTEN=127.0.0.1:$tcp_port"
+call_tool get_orders '{"limit":2}'
+assert_json '.structuredContent.total == 2' "served through nginx over FastCGI on 127.0.0.1:$tcp_port"
+run_bin "SHOP_MCP_DB=$T_DIR/taken.db" -- --listen "127.0.0.1:$tcp_port"
+assert_eq "the port is taken: exit 1" 1 "$RUN_RC"
+assert_contains "... saying so in one log line" "$RUN_ERR" \
+  "cannot listen on 127.0.0.1:$tcp_port: Address already in use"
+stop_stack
+run_bin "SHOP_MCP_DB=$T_DIR/taken.db" -- --listen unix:/nonexistent-dir/shop-mcp.sock
+assert_eq "a socket in a missing directory: exit 1" 1 "$RUN_RC"
+assert_contains "... naming the directory" "$RUN_ERR" "the directory /nonexistent-dir does not exist"
+
 echo "# listening socket inherited on fd 0 (spawn-fcgi, no --listen)"
 STACK_FD0=1 start_stack
 call_tool get_orders '{"limit":3}'
