@@ -15,75 +15,12 @@
 #include "core/check.h"
 #include "fcgi/fcgi_sink.h"
 #include "fcgi/listener.h"
+#include "fcgi/request_io.h"
 #include "http/errors.h"
 #include "log/log.h"
 
 namespace shopmcp::fcgi {
 namespace {
-
-// Builds the request from the FastCGI params; the body is read by the caller.
-http::Request request_from_params(FCGX_ParamArray envp) {
-  http::Request r;
-  for (char** p = envp; p != nullptr && *p != nullptr; ++p) {
-    const char* eq = std::strchr(*p, '=');
-    if (eq == nullptr) continue;
-    std::string_view name(*p, static_cast<std::size_t>(eq - *p));
-    const char* value = eq + 1;
-    if (name == "REQUEST_METHOD") {
-      r.method = value;
-    } else if (name == "DOCUMENT_URI") {
-      r.path = value;
-    } else if (name == "QUERY_STRING") {
-      r.query = value;
-    } else if (name == "CONTENT_TYPE") {
-      r.content_type = value;
-    } else if (name == "REMOTE_ADDR") {
-      r.remote_addr = value;
-    } else if (name.rfind("HTTP_", 0) == 0) {
-      r.headers[http::header_name_from_cgi(name)] = value;
-    }
-  }
-  if (r.path.empty()) {  // not behind nginx's fastcgi_params: fall back to REQUEST_URI
-    const char* uri = FCGX_GetParam("REQUEST_URI", envp);
-    std::string u = uri ? uri : "/";
-    r.path = http::url_decode(u.substr(0, u.find('?')), false);
-  }
-  return r;
-}
-
-// Reads at most `limit` bytes of body. Returns false if the body is larger than `limit`.
-bool read_body(FCGX_Stream* in, std::int64_t content_length, std::int64_t limit, std::string* out) {
-  if (content_length > limit) return false;
-  const std::int64_t want = content_length >= 0 ? content_length : limit + 1;
-  out->resize(static_cast<std::size_t>(want));
-  std::size_t got = 0;
-  while (got < out->size()) {
-    const int chunk = static_cast<int>(std::min<std::size_t>(out->size() - got, 1 << 16));
-    const int n = FCGX_GetStr(out->data() + got, chunk, in);
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  out->resize(got);
-  return static_cast<std::int64_t>(got) <= limit;
-}
-
-// Writes the response; false if the peer is gone (the error is logged by the caller). A stream's
-// head has no Content-Length: nginx chunks it.
-bool write_response(FCGX_Stream* out, const http::Response& resp, bool stream, bool head_only) {
-  std::string head_text =
-      "Status: " + std::to_string(resp.status) + " " + http::reason_phrase(resp.status) + "\r\n";
-  for (const auto& [k, v] : resp.headers) head_text += k + ": " + v + "\r\n";
-  if (!stream && !resp.header("Content-Length") && resp.status != 204) {
-    head_text += "Content-Length: " + std::to_string(resp.body.size()) + "\r\n";
-  }
-  head_text += "\r\n";
-  if (FCGX_PutStr(head_text.data(), static_cast<int>(head_text.size()), out) < 0) return false;
-  if (!head_only && !resp.body.empty() &&
-      FCGX_PutStr(resp.body.data(), static_cast<int>(resp.body.size()), out) < 0) {
-    return false;
-  }
-  return FCGX_FFlush(out) == 0;
-}
 
 // The fcgi side of http::Exchange for one accepted request. A plain answer is written and the
 // request finished (FCGX_Finish_r) here; a stream's head is written, then the FCGX_Request moves
@@ -188,7 +125,12 @@ void WorkerPool::start() {
 void WorkerPool::stop() {
   if (stopping_.exchange(true)) return;
   if (!options_.inherited_socket) stop_accepting(listen_fd_);
-  wake_acceptor();
+  // A wake-up sent just before the acceptor enters accept(2) is lost; until it leaves, it may
+  // take connections from a shared socket that the next process should have.
+  for (int i = 0; i < 50 && !acceptor_done_.load(); ++i) {
+    wake_acceptor();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   std::deque<Owned> waiting;
   {
     core::MutexLock l(&mu_);
@@ -322,8 +264,9 @@ void WorkerPool::accept_loop(std::stop_token stop) {
     }
   }
   if (reserve >= 0) close(reserve);
-  acceptor_done_.store(true);
   core::MutexLock l(&mu_);
+  acceptor_done_.store(true);
+  work_cv_.notify_all();  // workers wait for the acceptor before they leave
   --running_;
   done_cv_.notify_all();
 }
@@ -335,7 +278,9 @@ void WorkerPool::work(std::stop_token stop) {
     {
       core::MutexLock l(&mu_);
       ++idle_workers_;
-      while (waiting_.empty() && !stopping_.load()) {
+      // After stop, a worker leaves only once the acceptor has: a request it accepted in the
+      // meantime is still answered.
+      while (waiting_.empty() && !(stopping_.load() && acceptor_done_.load())) {
         work_cv_.wait_until(mu_, stop, std::chrono::steady_clock::now() + std::chrono::seconds(1));
         if (stop.stop_requested()) break;
       }
