@@ -80,9 +80,13 @@ core::Result<int> listen_unix(const std::string& path) {
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return core::unavailable(std::strerror(errno));
   auto r = bound(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+  if (!r) {
+    unlink(path.c_str());  // bound but could not listen: leave no socket file behind
+    return r;
+  }
   // nginx's workers run as another user: let them connect. Restrict access with the socket's
   // directory permissions instead.
-  if (r) chmod(path.c_str(), 0666);
+  chmod(path.c_str(), 0666);
   return r;
 }
 
@@ -94,13 +98,16 @@ core::Result<int> listen_tcp(const std::string& address) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
+  const bool any = host == "*";  // every interface, as libfcgi's "*:PORT"
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   addrinfo* found = nullptr;
-  if (const int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0) {
-    return core::invalid_argument("cannot resolve " + host + ": " + gai_strerror(rc));
+  if (const int rc = getaddrinfo(any ? nullptr : host.c_str(), port.c_str(), &hints, &found);
+      rc != 0) {
+    return core::invalid_argument("cannot resolve " + host + ": " +
+                                  (rc == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(rc)));
   }
   core::Result<int> r = core::unavailable("no address to listen on");
   for (addrinfo* ai = found; ai != nullptr && !r; ai = ai->ai_next) {
@@ -153,16 +160,31 @@ core::Result<Listener> open_listener(const std::string& address, bool explicit_a
       }
       fcntl(*fd, F_SETFD, FD_CLOEXEC);
       std::string what = "fd 3 (systemd socket activation)";
-      if (n != "1") what += "; " + n + " sockets passed, the first is used";
+      if (n != "1") {
+        what += "; " + n + " sockets passed, the first is used";
+        const long count = parse_count(n.c_str());
+        for (long extra = 1; extra < count && extra < 64; ++extra) {
+          fcntl(*fd + static_cast<int>(extra), F_SETFD, FD_CLOEXEC);
+        }
+      }
       return Listener{*fd, what, true};
     }
     if (is_listening_socket(0)) return Listener{0, "fd 0 (inherited)", true};
   }
 
+  // With an explicit address, a socket systemd passed is not used: say so in the description.
+  bool passed_too = false;
+  if (explicit_address) {
+    auto sd = systemd_listen_fd(std::getenv("LISTEN_PID"), std::getenv("LISTEN_FDS"), getpid());
+    passed_too = sd && *sd >= 0;
+  }
   auto fd = address.rfind("unix:", 0) == 0 ? listen_unix(address.substr(5)) : listen_tcp(address);
   if (!fd)
     return core::Error{fd.error().code, "cannot listen on " + address + ": " + fd.error().message};
-  return Listener{*fd, address};
+  return Listener{*fd, passed_too ? address +
+                                        " (--listen given: the socket systemd passed is "
+                                        "not used)"
+                                  : address};
 }
 
 void stop_accepting(int fd) { shutdown(fd, SHUT_RDWR); }

@@ -34,7 +34,7 @@ TEST_CASE("systemd_listen_fd: malformed variables are an error naming the variab
   }
 }
 
-TEST_CASE("open_listener takes a socket passed on fd 3 and leaves it listening when stopped") {
+TEST_CASE("open_listener takes the socket passed on fd 3, and clients reach it") {
   // Stand in for systemd: a listening unix socket on fd 3 and the variables naming this process.
   char dir[] = "/tmp/shopmcp-listener-XXXXXX";
   REQUIRE(mkdtemp(dir) != nullptr);
@@ -59,7 +59,7 @@ TEST_CASE("open_listener takes a socket passed on fd 3 and leaves it listening w
   CHECK(std::getenv("LISTEN_PID") == nullptr);  // removed, as sd_listen_fds(1) does
   CHECK(std::getenv("LISTEN_FDS") == nullptr);
 
-  // A client can still connect through the shared socket (what stop_accepting would break).
+  // A client reaches the process through it (worker_pool_test stops a pool on such a socket).
   const int c = socket(AF_UNIX, SOCK_STREAM, 0);
   CHECK(connect(c, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   close(c);
@@ -83,7 +83,7 @@ TEST_CASE("open_listener: an explicit address wins over a passed socket") {
   setenv("LISTEN_FDS", "1", 1);
   auto l = open_listener(address, /*explicit_address=*/true);
   REQUIRE(l.has_value());
-  CHECK(l->description == address);
+  CHECK(l->description == address + " (--listen given: the socket systemd passed is not used)");
   CHECK_FALSE(l->inherited);
   close(l->fd);
   unlink(address.c_str() + 5);
@@ -120,6 +120,10 @@ TEST_CASE("open_listener: a TCP port in use is a clear error, not the end of the
   CHECK(ok->description == address);
   CHECK_FALSE(ok->inherited);
   close(ok->fd);
+
+  auto any = open_listener("*:0", /*explicit_address=*/true);  // every interface, any port
+  REQUIRE(any.has_value());
+  close(any->fd);
 
   auto unknown = open_listener("no-such-host.invalid:9000", /*explicit_address=*/true);
   REQUIRE_FALSE(unknown.has_value());
