@@ -67,12 +67,13 @@ if [[ -z $build_dir ]]; then
   cmake -S "$ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DSHOPMCP_BUILD_TESTS=OFF \
     -DCMAKE_CXX_FLAGS="$(flags CPPFLAGS) $(flags CXXFLAGS)" \
     -DCMAKE_EXE_LINKER_FLAGS="$(flags LDFLAGS)"
-  cmake --build "$build_dir" -j"$(nproc)" --target shop-mcp shopmcp_package_files \
-    shopmcp_package_changelog
 fi
 [[ -d $build_dir ]] || die "no build directory $build_dir"
 build_dir=$(cd "$build_dir" && pwd)
 [[ -f $build_dir/CPackConfig.cmake ]] || die "$build_dir is not a configured build (no CPackConfig.cmake)"
+# The binary, and the env file, man page and changelog made from it (up to date: nothing to do).
+cmake --build "$build_dir" -j"$(nproc)" --target shop-mcp shopmcp_package_files \
+  shopmcp_package_changelog || die "building $build_dir failed"
 
 # cpack installs the build into a staging tree under OUTDIR and packs it; the binary is stripped
 # there, never in the build.

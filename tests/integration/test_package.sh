@@ -164,7 +164,7 @@ stop_stack
 
 echo "# restart with the socket held, as shop-mcp.socket holds it"
 STACK_ACTIVATE=holder STACK_HOLDER_GAP=1
-start_stack "${pkg_env[@]}" "${exec_argv[@]:1}"
+start_stack "${pkg_env[@]}" "${exec_argv[@]:1}" --log-level debug
 first_pid=$(<"$T_DIR/held-app.pid")
 # (the holder writes what it receives from another thread: give it a moment)
 assert_true "READY=1 reached NOTIFY_SOCKET" wait_for "$T_DIR/notify.log" \
@@ -193,6 +193,9 @@ assert_eq "8 requests sent across the restart: all 200, none refused or 502" \
 wait "$stream_pid" || true
 assert_true "the open stream got its close frame before the process went" \
   grep -q '^data: {"reason":"server_shutdown"' "$T_DIR/stream.out"
+served_by_new=$(awk '/listening on fd 3/ { n = 0 } /POST \/mcp\/tools\/call -> 200/ { n++ } END { print n + 0 }' "$(app_log)")
+assert_true "the new process answered requests that waited in the backlog ($served_by_new of 8)" \
+  test "$served_by_new" -ge 1
 second_pid=$(<"$T_DIR/held-app.pid")
 assert_true "a new process answers ($first_pid -> $second_pid)" test "$first_pid" != "$second_pid"
 assert_true "STOPPING=1 reached NOTIFY_SOCKET at SIGTERM" wait_for "$T_DIR/notify.log" '^STOPPING=1' 5
@@ -207,12 +210,16 @@ stop_stack
 STACK_ACTIVATE=
 
 echo "# maintainer scripts, in a throw-away root with stand-ins for the commands that change a system"
+# The real deb-systemd-helper works inside $DPKG_ROOT; adduser, getent, chown, systemctl (the
+# scripts' daemon-reload) and deb-systemd-invoke (start/stop) are stand-ins that log their calls.
 froot=$T_DIR/fakeroot
 stubs=$T_DIR/stubs
-mkdir -p "$froot/run/systemd/system" "$stubs"
+mkdir -p "$froot/run/systemd/system" "$froot/lib/systemd" "$froot/etc/nginx/sites-enabled" "$stubs"
+cp -a "$root/lib/systemd/system" "$froot/lib/systemd/"
+cp -a "$root/etc/nginx/sites-available" "$froot/etc/nginx/"
 calls=$T_DIR/calls.log
 : >"$calls"
-for cmd in adduser chown systemctl deb-systemd-invoke deb-systemd-helper; do
+for cmd in adduser chown systemctl deb-systemd-invoke; do
   printf '#!/bin/sh\necho "%s $*" >>"%s"\n' "$cmd" "$calls" >"$stubs/$cmd"
 done
 # getent knows shop-mcp once the adduser stand-in ran.
@@ -221,20 +228,35 @@ printf '#!/bin/sh\ngrep -q "^adduser" "%s" && [ "$1 $2" = "passwd shop-mcp" ] &&
   "$calls" >"$stubs/getent"
 chmod +x "$stubs"/*
 # shellcheck disable=SC2317  # called through assert_true
-maint() { DPKG_ROOT=$froot PATH=$stubs:$PATH sh "$T_DIR/control/$1" "${@:2}"; }
+maint() {  # as dpkg runs a maintainer script: these variables, deb-systemd-helper checks them
+  DPKG_ROOT=$froot DPKG_MAINTSCRIPT_PACKAGE=shop-mcp DPKG_MAINTSCRIPT_NAME=$1 \
+    PATH=$stubs:$PATH sh "$T_DIR/control/$1" "${@:2}"
+}
+# What an administrator's "systemctl enable" makes, done offline in the throw-away root.
+# shellcheck disable=SC2317  # called through assert_true
+admin_enable() { /bin/systemctl --root="$froot" enable shop-mcp.service >/dev/null 2>&1; }
+links() { find "$froot/etc/systemd" -name 'shop-mcp.*' 2>/dev/null | sed "s#^$froot##" | sort; }
+
 assert_true "postinst configure (first install)" maint postinst configure ""
 assert_eq "it created the system user" 1 "$(grep -c '^adduser --system --group' "$calls")"
 assert_true "it created /var/lib/shop-mcp" test -d "$froot/var/lib/shop-mcp"
 assert_eq "... mode 0750" 750 "$(stat -c %a "$froot/var/lib/shop-mcp")"
 assert_eq "... owned by shop-mcp" 1 "$(grep -c "^chown shop-mcp:shop-mcp $froot/var/lib/shop-mcp" "$calls")"
 assert_true "it reloaded systemd" grep -q '^systemctl --system daemon-reload' "$calls"
-assert_eq "a first install restarts nothing" "" "$(grep try-restart "$calls" || true)"
+assert_eq "a first install enables and restarts nothing" "|" \
+  "$(links | tr '\n' ' ')|$(grep try-restart "$calls" || true)"
+assert_true "the administrator enables the service (systemctl --root enable)" admin_enable
+assert_eq "enabling made the service's and the socket's links (Also=)" \
+  "/etc/systemd/system/multi-user.target.wants/shop-mcp.service /etc/systemd/system/sockets.target.wants/shop-mcp.socket " \
+  "$(links | tr '\n' ' ')"
+ln -s /etc/nginx/sites-available/shop-mcp "$froot/etc/nginx/sites-enabled/shop-mcp"
 echo data >"$froot/var/lib/shop-mcp/shop.db"
 assert_true "postinst configure again, as an upgrade from 0.0.9-1" maint postinst configure 0.0.9-1
 assert_eq "idempotent: no second adduser" 1 "$(grep -c '^adduser' "$calls")"
 assert_eq "idempotent: no second chown" 1 "$(grep -c '^chown' "$calls")"
 assert_true "an upgrade restarts a running service" \
   grep -q '^deb-systemd-invoke try-restart shop-mcp.service' "$calls"
+assert_eq "an upgrade keeps the enablement" 2 "$(links | grep -c wants)"
 assert_true "prerm upgrade" maint prerm upgrade 0.1.0-1
 assert_eq "an upgrade does not stop the service in prerm" "" "$(grep ' stop ' "$calls" || true)"
 assert_true "prerm remove" maint prerm remove
@@ -242,10 +264,18 @@ assert_true "removal stops the socket and the service" \
   grep -q '^deb-systemd-invoke stop shop-mcp.socket shop-mcp.service' "$calls"
 assert_true "postrm remove" maint postrm remove
 assert_eq "removal keeps the database" data "$(cat "$froot/var/lib/shop-mcp/shop.db")"
+assert_true "removal masks the units (their files are gone)" \
+  test "$(readlink "$froot/etc/systemd/system/shop-mcp.service")" = /dev/null
+assert_true "postinst configure after a removal (reinstall)" maint postinst configure 0.1.0-1
+assert_true "reinstalling lifts the mask" test ! -L "$froot/etc/systemd/system/shop-mcp.service"
+assert_true "prerm remove again" maint prerm remove
+assert_true "postrm remove again" maint postrm remove
+rm -f "$froot/etc/nginx/sites-available/shop-mcp"  # dpkg deletes the conffiles on purge
 assert_true "postrm purge" maint postrm purge
 assert_true "purge deletes /var/lib/shop-mcp" test ! -e "$froot/var/lib/shop-mcp"
-assert_true "purge forgets the units' enablement" \
-  grep -q '^deb-systemd-helper purge shop-mcp.service shop-mcp.socket' "$calls"
+assert_eq "purge removes every link and mask the units had" "" "$(links)"
+assert_true "purge removes the sites-enabled link to the purged site file" \
+  test ! -L "$froot/etc/nginx/sites-enabled/shop-mcp"
 assert_true "postrm purge again (dpkg may repeat it)" maint postrm purge
 assert_true "an unknown action is refused" bash -c "! DPKG_ROOT=$froot PATH=$stubs:\$PATH sh $T_DIR/control/postinst bogus 2>/dev/null"
 
