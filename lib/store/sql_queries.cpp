@@ -1,6 +1,7 @@
 #include "store/sql_queries.h"
 
 #include <cctype>
+#include <string_view>
 #include <utility>
 
 namespace shopmcp::store::sql {
@@ -45,9 +46,24 @@ constexpr const char* kProductNameContains = "instr(lower(p.name), lower(?)) > 0
 constexpr const char* kNameContains = "instr(lower(name), lower(?)) > 0";
 constexpr const char* kCategoryContains = "instr(lower(category), lower(?)) > 0";
 
+// At least 3 characters (the trigram index's unit) and no LIKE wildcard: the index can narrow
+// the search; instr() still decides.
+bool trigram_searchable(const std::string& needle) {
+  std::size_t chars = 0;
+  for (unsigned char c : needle) {
+    if (c == '%' || c == '_') return false;
+    if ((c & 0xC0) != 0x80) ++chars;
+  }
+  return chars >= 3;
+}
+
 void add_order_filters(const OrderFilter& f, unsigned fields, Query* q) {
   Where w(q);
   if ((fields & kTransactionId) != 0 && f.transaction_id) {
+    if (trigram_searchable(*f.transaction_id)) {
+      w.add("o.id IN (SELECT rowid FROM orders_txn WHERE transaction_id LIKE ?)",
+            "%" + *f.transaction_id + "%");
+    }
     w.add(kTransactionIdContains, *f.transaction_id);
   }
   if ((fields & kCustomerName) != 0 && f.customer_name) {
@@ -66,15 +82,32 @@ void add_order_filters(const OrderFilter& f, unsigned fields, Query* q) {
   if ((fields & kDateTo) != 0 && f.date_to) w.add("o.created_at <= ?", *f.date_to + " 23:59:59");
 }
 
+// The same filters on order_rollup r: whole days compare as "YYYY-MM-DD" text.
+void add_rollup_filters(const OrderFilter& f, unsigned fields, Query* q) {
+  Where w(q);
+  if ((fields & kCustomerName) != 0 && f.customer_name) {
+    w.add("instr(lower(r.name), lower(?)) > 0", *f.customer_name);
+  }
+  if ((fields & kStatus) != 0 && f.status) w.add("r.status = ?", *f.status);
+  if ((fields & kDateFrom) != 0 && f.date_from) w.add("r.day >= ?", *f.date_from);
+  if ((fields & kDateTo) != 0 && f.date_to) w.add("r.day <= ?", *f.date_to);
+}
+
+// Money from integer cents: the total, and the average rounded half up to the cent (amounts are
+// never negative), so every figure is exact whatever order rows are summed in.
+constexpr const char* kRevenue = "SUM(r.cents) / 100.0";
+constexpr const char* kAverage =
+    "CASE WHEN SUM(r.orders) > 0 THEN ((SUM(r.cents) * 2 + SUM(r.orders)) / (SUM(r.orders) * 2))"
+    " / 100.0 ELSE 0 END";
+
 void add_limit(int limit, Query* q) {
   q->text += " LIMIT ?";
   q->binds.emplace_back(std::int64_t{limit});
 }
 
-constexpr const char* kMetrics =
-    "COUNT(*) AS order_count, SUM(o.quantity) AS total_quantity, "
-    "ROUND(SUM(o.amount), 2) AS total_revenue, ROUND(AVG(o.amount), 2), "
-    "COUNT(DISTINCT o.name)";
+const std::string kMetrics =
+    std::string("SUM(r.orders) AS order_count, SUM(r.quantity) AS total_quantity, ") + kRevenue +
+    ", " + kAverage + ", COUNT(DISTINCT r.name)";
 
 }  // namespace
 
@@ -103,6 +136,17 @@ const std::vector<std::string>& migrations() {
       " created_at TEXT NOT NULL,"
       " updated_at TEXT NOT NULL);" +
           std::string(kCreateOrderIndexes),
+      // 2: the aggregates' rollup and the transaction-id trigram index, both kept by triggers
+      // so that they stay exact while another program writes the orders.
+      std::string("CREATE TABLE order_rollup ("
+                  " day TEXT NOT NULL, status TEXT NOT NULL, name TEXT NOT NULL,"
+                  " product_id INTEGER NOT NULL, orders INTEGER NOT NULL,"
+                  " quantity INTEGER NOT NULL, cents INTEGER NOT NULL,"
+                  " first_at TEXT NOT NULL, last_at TEXT NOT NULL,"
+                  " PRIMARY KEY (day, status, name, product_id)) WITHOUT ROWID;"
+                  "CREATE VIRTUAL TABLE orders_txn USING fts5(transaction_id, content='orders',"
+                  " content_rowid='id', tokenize='trigram', detail='none');") +
+          kCreateRollupIndexes + kRebuildRollups + create_order_triggers(),
   };
   return kMigrations;
 }
@@ -118,6 +162,82 @@ const char* const kCreateOrderIndexes =
     "CREATE INDEX IF NOT EXISTS orders_status ON orders(status);"
     "CREATE INDEX IF NOT EXISTS orders_name ON orders(name);"
     "CREATE INDEX IF NOT EXISTS orders_product_id ON orders(product_id);";
+
+const char* const kDropRollupIndexes = "DROP INDEX IF EXISTS orders_name_created;";
+
+// The deletion triggers recompute a rollup row's first/last order time through this index.
+const char* const kCreateRollupIndexes =
+    "CREATE INDEX IF NOT EXISTS orders_name_created ON orders(name, created_at);";
+
+const char* const kRebuildRollups =
+    "DELETE FROM order_rollup;"
+    "INSERT INTO order_rollup SELECT substr(created_at, 1, 10), status, name, product_id,"
+    " COUNT(*), SUM(quantity), SUM(CAST(round(amount * 100) AS INTEGER)), MIN(created_at),"
+    " MAX(created_at) FROM orders GROUP BY 1, 2, 3, 4;"
+    "INSERT INTO orders_txn(orders_txn) VALUES ('rebuild');";
+
+const char* const kDropOrderTriggers =
+    "DROP TRIGGER IF EXISTS orders_after_insert;"
+    "DROP TRIGGER IF EXISTS orders_after_delete;"
+    "DROP TRIGGER IF EXISTS orders_after_update;";
+
+namespace {
+
+// One order's part of its rollup row, added (`add`) or taken away (`remove`), with the trigram
+// index following its transaction id. "R." stands for the trigger's row, new. or old.
+constexpr const char* kRollupAdd =
+    "INSERT INTO order_rollup VALUES (substr(R.created_at, 1, 10), R.status, R.name,"
+    " R.product_id, 1, R.quantity, CAST(round(R.amount * 100) AS INTEGER), R.created_at,"
+    " R.created_at) ON CONFLICT DO UPDATE SET orders = orders + 1,"
+    " quantity = quantity + excluded.quantity, cents = cents + excluded.cents,"
+    " first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at);"
+    "INSERT INTO orders_txn(rowid, transaction_id) VALUES (R.id, R.transaction_id);";
+constexpr const char* kRollupRemove =
+    "UPDATE order_rollup SET orders = orders - 1, quantity = quantity - R.quantity,"
+    " cents = cents - CAST(round(R.amount * 100) AS INTEGER) WHERE KEY;"
+    "DELETE FROM order_rollup WHERE KEY AND orders = 0;"
+    // The first and last order times of what is left, only when the row removed was one of them.
+    "UPDATE order_rollup SET first_at = (SELECT MIN(created_at) FROM orders WHERE DAY_ORDERS),"
+    " last_at = (SELECT MAX(created_at) FROM orders WHERE DAY_ORDERS)"
+    " WHERE KEY AND (first_at = R.created_at OR last_at = R.created_at);"
+    "INSERT INTO orders_txn(orders_txn, rowid, transaction_id)"
+    " VALUES ('delete', R.id, R.transaction_id);";
+constexpr const char* kRollupKey =
+    "day = substr(R.created_at, 1, 10) AND status = R.status AND name = R.name"
+    " AND product_id = R.product_id";
+constexpr const char* kRollupDayOrders =
+    "name = R.name AND created_at >= substr(R.created_at, 1, 10) || ' 00:00:00'"
+    " AND created_at <= substr(R.created_at, 1, 10) || ' 23:59:59' AND status = R.status"
+    " AND product_id = R.product_id";
+
+std::string replace_all(std::string s, std::string_view from, std::string_view to) {
+  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
+    s.replace(pos, from.size(), to);
+  }
+  return s;
+}
+
+std::string for_row(const char* text, const char* row) {
+  std::string s = replace_all(text, "KEY", kRollupKey);
+  s = replace_all(std::move(s), "DAY_ORDERS", kRollupDayOrders);
+  return replace_all(std::move(s), "R.", std::string(row) + ".");
+}
+
+}  // namespace
+
+const std::string& create_order_triggers() {
+  static const std::string kText =
+      "CREATE TRIGGER orders_after_insert AFTER INSERT ON orders BEGIN " +
+      for_row(kRollupAdd, "new") +
+      " END;"
+      "CREATE TRIGGER orders_after_delete AFTER DELETE ON orders BEGIN " +
+      for_row(kRollupRemove, "old") +
+      " END;"
+      "CREATE TRIGGER orders_after_update AFTER UPDATE OF id, transaction_id, name, amount,"
+      " status, product_id, quantity, created_at ON orders BEGIN " +
+      for_row(kRollupRemove, "old") + for_row(kRollupAdd, "new") + " END;";
+  return kText;
+}
 
 const char* const kProductsEmpty = "SELECT NOT EXISTS (SELECT 1 FROM products)";
 
@@ -213,22 +333,20 @@ Query find_products(const ProductFilter& f, int limit) {
 }
 
 Query customer_stats(const OrderFilter& f, int limit) {
-  Query q{
-      "SELECT o.name, COUNT(*), ROUND(SUM(o.amount), 2) AS total_spent, ROUND(AVG(o.amount), 2),"
-      " MIN(o.created_at), MAX(o.created_at) FROM orders o",
-      {}};
-  add_order_filters(f, kStatsFields, &q);
-  q.text += " GROUP BY o.name ORDER BY total_spent DESC, o.name";
+  Query q{std::string("SELECT r.name, SUM(r.orders), ") + kRevenue + ", " + kAverage +
+              ", MIN(r.first_at), MAX(r.last_at) FROM order_rollup r",
+          {}};
+  add_rollup_filters(f, kStatsFields, &q);
+  q.text += " GROUP BY r.name ORDER BY SUM(r.cents) DESC, r.name";
   add_limit(limit, &q);
   return q;
 }
 
 Query overall_stats(const OrderFilter& f) {
-  Query q{
-      "SELECT COUNT(DISTINCT o.name), COUNT(*), ROUND(COALESCE(SUM(o.amount), 0), 2),"
-      " ROUND(COALESCE(AVG(o.amount), 0), 2) FROM orders o",
-      {}};
-  add_order_filters(f, kStatsFields, &q);
+  Query q{std::string("SELECT COUNT(DISTINCT r.name), COALESCE(SUM(r.orders), 0), COALESCE(") +
+              kRevenue + ", 0), " + kAverage + " FROM order_rollup r",
+          {}};
+  add_rollup_filters(f, kStatsFields, &q);
   return q;
 }
 
@@ -238,18 +356,18 @@ Query order_analytics(Grouping g, const OrderFilter& f, int limit) {
   bool limited = true;
   switch (g) {
     case Grouping::kDaily:
-      q.text = "SELECT substr(o.created_at, 1, 10) AS day, 0, 0, '', 0, '', ";
+      q.text = "SELECT r.day AS day, 0, 0, '', 0, '', ";
       tail = " GROUP BY day ORDER BY day DESC";
       break;
     case Grouping::kMonthly:
       q.text =
-          "SELECT '', CAST(substr(o.created_at, 1, 4) AS INTEGER) AS year,"
-          " CAST(substr(o.created_at, 6, 2) AS INTEGER) AS month, '', 0, '', ";
+          "SELECT '', CAST(substr(r.day, 1, 4) AS INTEGER) AS year,"
+          " CAST(substr(r.day, 6, 2) AS INTEGER) AS month, '', 0, '', ";
       tail = " GROUP BY year, month ORDER BY year DESC, month DESC";
       break;
     case Grouping::kStatus:
-      q.text = "SELECT '', 0, 0, o.status, 0, '', ";
-      tail = " GROUP BY o.status ORDER BY order_count DESC, o.status";
+      q.text = "SELECT '', 0, 0, r.status, 0, '', ";
+      tail = " GROUP BY r.status ORDER BY order_count DESC, r.status";
       limited = false;
       break;
     case Grouping::kProduct:
@@ -258,9 +376,9 @@ Query order_analytics(Grouping g, const OrderFilter& f, int limit) {
       break;
   }
   q.text += kMetrics;
-  q.text += " FROM orders o";
-  if (g == Grouping::kProduct) q.text += " JOIN products p ON p.id = o.product_id";
-  add_order_filters(f, kAnalyticsFields, &q);
+  q.text += " FROM order_rollup r";
+  if (g == Grouping::kProduct) q.text += " JOIN products p ON p.id = r.product_id";
+  add_rollup_filters(f, kAnalyticsFields, &q);
   q.text += tail;
   if (limited) add_limit(limit, &q);
   return q;

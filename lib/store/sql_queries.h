@@ -29,6 +29,16 @@ const std::vector<std::string>& migrations();
 extern const char* const kDropOrderIndexes;
 extern const char* const kCreateOrderIndexes;
 
+// The aggregates read order_rollup (orders, quantity and integer cents per day, status, customer
+// and product) and transaction-id searches the trigram index orders_txn; triggers on orders keep
+// both exact whoever writes the table. Seeding drops the triggers and the rollup index, bulk-
+// inserts, rebuilds both tables and recreates them.
+extern const char* const kDropRollupIndexes;
+extern const char* const kCreateRollupIndexes;
+extern const char* const kRebuildRollups;
+extern const char* const kDropOrderTriggers;
+const std::string& create_order_triggers();
+
 // One row: 1 SELECT column, non-zero when the products table is empty.
 extern const char* const kProductsEmpty;
 // Binds: id, name, description, price, stock_quantity, category, created_at, updated_at.
