@@ -8,7 +8,15 @@
 
 namespace shopmcp::fcgi {
 
-FcgiSink::FcgiSink(std::unique_ptr<FCGX_Request> request) : request_(std::move(request)) {
+FcgiSink::FcgiSink(std::unique_ptr<FCGX_Request> request, Slim slim)
+    : request_(std::move(request)) {
+  if (slim == Slim::kYes) {
+    // FCGX_FClose on an unwritten stderr writes no record; it only counts the writer as closed,
+    // so that closing stdout later still sends FCGI_END_REQUEST.
+    FCGX_FClose(request_->err);
+    FCGX_FreeStream(&request_->err);
+    FCGX_FreeStream(&request_->in);
+  }
   timeval tv{};
   tv.tv_usec = 250 * 1000;
   setsockopt(request_->ipcFd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -46,6 +54,10 @@ void FcgiSink::finish() {
   // waiting for nginx to close first), which would hold the hub. Safe here because stdin was read
   // to its end at hand-off, so no unread byte can turn the close into a reset.
   FCGX_Detach(request_.get());
+  // Closed here, not by FCGX_Finish_r: it closes the writers only while stdin is still there.
+  // This sends stdout's end and FCGI_END_REQUEST; FCGX_Finish_r then frees the rest and closes.
+  FCGX_FClose(request_->err);
+  FCGX_FClose(request_->out);
   FCGX_Finish_r(request_.get());
 }
 

@@ -50,7 +50,7 @@ class FcgiExchange final : public http::Exchange {
     char drain[4096];
     while (FCGX_GetStr(drain, sizeof drain, req_.in) > 0) {
     }
-    return std::make_unique<FcgiSink>(release_(owner_));
+    return std::make_unique<FcgiSink>(release_(owner_), FcgiSink::Slim::kYes);
   }
 
   FCGX_Request& req_;
