@@ -112,7 +112,7 @@ void Session::close_on_hub(std::string conn, sse::CloseReason reason) {
 }
 
 void Session::deliver() {
-  std::deque<HubCall> batch;
+  std::list<HubCall> batch;
   {
     core::MutexLock l(&mu_);
     if (delivering_ || hub_calls_.empty()) return;  // the delivering thread takes what is queued

@@ -4,7 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <memory>
 #include <string>
 
@@ -23,7 +23,9 @@ struct StreamHub::Stream {
   std::int64_t pings = 0;
   int failures = 0;      // consecutive: failed writes and keepalives that could not be written
   bool blocked = false;  // the last write found no room (back-pressure, not a failure by itself)
-  std::deque<std::string> pending;
+  // A list, not a deque: an idle stream queues nothing, and an empty std::deque still holds a
+  // 512-byte block.
+  std::list<std::string> pending;
   bool finish_after_flush = false;  // the last frame is queued: close once pending is empty
   bool watching_writable = false;   // EPOLLOUT armed because pending could not be written
 };
