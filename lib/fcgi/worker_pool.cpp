@@ -22,6 +22,16 @@
 namespace shopmcp::fcgi {
 namespace {
 
+// Reads what is left of stdin, up to its end record; false when more than a little is left (a
+// body refused for its size) or the stream failed, so that the close lingers as libfcgi's does.
+bool stdin_drained(FCGX_Stream* in) {
+  char buf[4096];
+  for (int budget = 16; budget > 0; --budget) {
+    if (FCGX_GetStr(buf, sizeof buf, in) <= 0) break;
+  }
+  return FCGX_HasSeenEOF(in) == EOF && FCGX_GetError(in) == 0;
+}
+
 // The fcgi side of http::Exchange for one accepted request. A plain answer is written and the
 // request finished (FCGX_Finish_r) here; a stream's head is written, then the FCGX_Request moves
 // into an FcgiSink for the hub.
@@ -37,6 +47,10 @@ class FcgiExchange final : public http::Exchange {
       spdlog::info("request: id={} client went away before the answer was written (errno {})", id_,
                    FCGX_GetError(req_.out));
     }
+    // With stdin read to its end nothing unread is left to turn the close into a reset, so it
+    // closes at once (detached) instead of lingering: libfcgi's default close sends shutdown(2)
+    // and then waits for nginx to close first, a round trip that holds this worker.
+    if (stdin_drained(req_.in)) FCGX_Detach(&req_);
     FCGX_Finish_r(&req_);
   }
 
