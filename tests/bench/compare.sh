@@ -126,24 +126,32 @@ if ! skip rps; then
   pin "$(app_pid)" "$(nginx_pid)"
   start_anchor
   start_ceiling
+  # Only the server measured runs: the other two are stopped (SIGSTOP) meanwhile, so that their
+  # background work (node's garbage collector, timers) never takes CPU 1 from it.
+  # shellcheck disable=SC2207
+  ours=($(app_pid) $(nginx_pid) $(nginx_workers)) anchor=("$ANCHOR_PID")
+  # shellcheck disable=SC2207
+  ceiling=("$CEIL_PID" $(pgrep -P "$CEIL_PID"))
+  # rps_run NAME PORT CONNS PIDS-TO-STOP...: one run, printed and kept in rps.txt
+  rps_run() {
+    local name=$1 port=$2 c=$3 line
+    shift 3
+    kill -STOP "$@"
+    line=$("${LOAD[@]}" rps --port "$port" --conns "$c" --seconds "$SECS") || fail "$name c=$c: $line"
+    kill -CONT "$@"
+    echo "# round $r $name $line"
+    echo "$name $c $line" >>"$T_DIR/rps.txt"
+  }
   for r in $(seq "$ROUNDS"); do
     for c in 1 16 64; do
       # shellcheck disable=SC2046 # one argument per worker pid
       a0=$(cpu_ticks "$(app_pid)") n0=$(cpu_ticks $(nginx_workers))
-      line=$("${LOAD[@]}" rps --port "$STACK_PORT" --conns "$c" --seconds "$SECS") ||
-        fail "ours c=$c: $line"
+      rps_run ours "$STACK_PORT" "$c" "${anchor[@]}" "${ceiling[@]}"
       # shellcheck disable=SC2046
       a1=$(cpu_ticks "$(app_pid)") n1=$(cpu_ticks $(nginx_workers))
-      echo "# round $r ours   $line"
-      echo "ours $c $line app_ticks=$((a1 - a0)) nginx_ticks=$((n1 - n0))" >>"$T_DIR/rps.txt"
-      line=$("${LOAD[@]}" rps --port "$ANCHOR_PORT" --conns "$c" --seconds "$SECS") ||
-        fail "anchor c=$c: $line"
-      echo "# round $r anchor $line"
-      echo "anchor $c $line" >>"$T_DIR/rps.txt"
-      line=$("${LOAD[@]}" rps --port "$CEIL_PORT" --conns "$c" --seconds "$SECS") ||
-        fail "nginx alone c=$c: $line"
-      echo "# round $r nginx alone $line"
-      echo "ceiling $c $line" >>"$T_DIR/rps.txt"
+      sed -i "\$s/\$/ app_ticks=$((a1 - a0)) nginx_ticks=$((n1 - n0))/" "$T_DIR/rps.txt"
+      rps_run anchor "$ANCHOR_PORT" "$c" "${ours[@]}" "${ceiling[@]}"
+      rps_run ceiling "$CEIL_PORT" "$c" "${ours[@]}" "${anchor[@]}"
     done
   done
   shopmcp_stop_pids 10 "$CEIL_PID" || true
@@ -186,7 +194,7 @@ if ! skip streams; then
   out=$("${LOAD[@]}" streams --port "$STACK_PORT" --streams "$STREAMS" --rss "app=$(app_pid)" \
     --rss "nginx=$(nginx_workers | tr ' ' ',' | sed 's/,$//')" \
     --gauge /mcp/metrics $'\nshopmcp_streams_open ' --hangups 200) || fail "ours streams: $out"
-  sed 's/^/# ours   /' <<<"$out"
+  printf '# ours   %s\n' "${out//$'\n'/$'\n'# ours   }"
   app_kb=$(field per_stream_kb "$(grep 'group=app' <<<"$out")")
   ngx_kb=$(field per_stream_kb "$(grep 'group=nginx' <<<"$out")")
   hang_ours=$(grep '^hangup' <<<"$out")
@@ -194,7 +202,7 @@ if ! skip streams; then
   start_anchor
   out=$("${LOAD[@]}" streams --port "$ANCHOR_PORT" --streams "$STREAMS" --rss "node=$ANCHOR_PID" \
     --gauge /stats "streams_open " --hangups 200) || fail "anchor streams: $out"
-  sed 's/^/# anchor /' <<<"$out"
+  printf '# anchor %s\n' "${out//$'\n'/$'\n'# anchor }"
   node_kb=$(field per_stream_kb "$(grep 'group=node' <<<"$out")")
   hang_anchor=$(grep '^hangup' <<<"$out")
   stop_anchor
@@ -236,7 +244,7 @@ if ! skip tools; then
     pin "$(app_pid)" "$(nginx_pid)"
     last=$(sqlite3 "$db" "SELECT substr(MAX(created_at), 1, 10) FROM orders")
     from=$(date -d "$last - 3 days" +%F)
-    needle=$(sqlite3 "$db" "SELECT substr(transaction_id, 5, 5) FROM orders WHERE id = $((n / 3))")
+    needle=$(sqlite3 "$db" "SELECT substr(transaction_id, 5, 5) FROM orders WHERE id = $((n * 2 / 7))")
     label() { printf '%s, %s orders' "$1" "$(numfmt --to=si "$n")"; }
     row "$(label get_customer_stats)" "$(tool_ms '{"name":"get_customer_stats","arguments":{}}')" \
       "$(sql_ms "$db" "SELECT name, COUNT(*), $cents, MIN(created_at), MAX(created_at) FROM orders GROUP BY name ORDER BY 3 DESC LIMIT 10;" \

@@ -230,6 +230,13 @@ int run_rps(const Args& a) {
         }
         if (measuring) lat[static_cast<size_t>(t)].push_back(ms);
       }
+      // End the session as a client does (DELETE), so that no server carries this run's
+      // sessions into the next one.
+      if (c.send("DELETE " + a.path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nMcp-Session-Id: " + sid +
+                 "\r\nMcp-Protocol-Version: 2025-06-18\r\n\r\n") &&
+          c.read(r) && r.status >= 300) {
+        ++errors[static_cast<size_t>(t)];
+      }
     });
   }
   while (ready < a.conns) std::this_thread::sleep_for(std::chrono::milliseconds(10));
