@@ -125,6 +125,7 @@ int run(const config::Config& cfg, const Program& program) {
   session_options.idle_timeout = std::chrono::seconds(cfg.session_idle_timeout);
   session_options.client_request_timeout = std::chrono::seconds(cfg.client_request_timeout);
   session_options.max_waiting_calls = std::max(1, cfg.threads / 2);
+  if (!cfg.instance.empty()) session_options.id_prefix = cfg.instance + ".";
 
   sse::HubOptions hub_options;
   hub_options.ping_interval = std::chrono::seconds(cfg.ping_interval);
@@ -173,8 +174,8 @@ int run(const config::Config& cfg, const Program& program) {
   limits.max_json_depth = static_cast<std::size_t>(cfg.max_json_depth);
   limits.max_batch_messages = static_cast<std::size_t>(cfg.max_batch_messages);
   limits.max_batch_answer_bytes = static_cast<std::size_t>(cfg.max_batch_answer_bytes);
-  transport::Services services{&server, &dispatcher, &clock,    clock.steady_now(),
-                               &hub,    &metrics,    &sessions, limits};
+  transport::Services services{&server,  &dispatcher, &clock, clock.steady_now(), &hub,
+                               &metrics, &sessions,   limits, cfg.instance};
   transport::add_rest_routes(router, services);
   transport::add_streamable_http_routes(router, services);
   transport::add_legacy_sse_routes(router, services);
@@ -185,6 +186,9 @@ int run(const config::Config& cfg, const Program& program) {
   pool_options.threads = cfg.threads;
   pool_options.body_limit = cfg.body_limit;
   pool_options.inherited_socket = listener->inherited;
+  auto peers = fcgi::PeerFilter::parse(cfg.allowed_peers);
+  MCP_CHECK(static_cast<bool>(peers));  // the option's own check accepted each address
+  pool_options.peers = std::move(*peers);
   fcgi::WorkerPool pool(listener->fd, pool_options, router);
   pool.start();
   spdlog::info("{} {} listening on {} with {} worker threads", program.name, kVersion,

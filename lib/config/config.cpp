@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include <arpa/inet.h>
+
 #include <sstream>
 
 #include "config/option.h"
@@ -40,6 +42,19 @@ const std::vector<Option>& options() {
 
 core::Error named(const std::string& name, const core::Error& e) {
   return core::invalid_argument(name + ": " + e.message);
+}
+
+// True for a unix socket or a TCP address on the loopback interface (127.0.0.0/8, ::1,
+// localhost): only local processes can connect.
+bool loopback_listen(const std::string& listen) {
+  if (listen.rfind("unix:", 0) == 0) return true;
+  std::string host = listen.substr(0, listen.rfind(':'));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host == "localhost" || host == "::1") return true;
+  in_addr v4{};
+  return inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
 }
 
 }  // namespace
@@ -85,6 +100,12 @@ Result<Config> parse(const std::vector<std::string>& args, EnvLookup env) {
     return core::invalid_argument(
         "--smtp-user and --smtp-password-file (SHOP_MCP_SMTP_USER, SHOP_MCP_SMTP_PASSWORD_FILE) "
         "go together: set both or neither");
+  }
+  if (c.listen_explicit && c.allowed_peers.empty() && !loopback_listen(c.listen)) {
+    return core::invalid_argument(
+        "--listen " + c.listen +
+        " accepts FastCGI from other hosts, and FastCGI has no authentication: name the nginx "
+        "hosts allowed to connect with --allowed-peers (SHOP_MCP_ALLOWED_PEERS), or '*' for any");
   }
   if (c.smtp_timeout >= c.tool_timeout) {
     return core::invalid_argument(

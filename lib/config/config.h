@@ -15,6 +15,12 @@ struct Config {
   // systemd (LISTEN_FDS) or a listening socket on fd 0 (spawn-fcgi) is used instead.
   std::string listen = "unix:/run/shop-mcp/shop-mcp.sock";
   bool listen_explicit = false;
+  // IP addresses allowed to connect to a TCP --listen socket (the nginx hosts); empty = any. A
+  // non-loopback TCP address needs a list (or "*"): FastCGI has no authentication of its own.
+  std::vector<std::string> allowed_peers;
+  // This process's name among several behind one nginx ("" = alone): every session id it issues
+  // starts with "NAME." so nginx routes the session's requests here; health and stats show it.
+  std::string instance;
   int threads = 8;
   std::string db = "shop.db";
   std::string log_level = "info";     // trace debug info warn error critical off

@@ -1,4 +1,8 @@
 // The options for the socket, logs, access checks and the database.
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -25,6 +29,11 @@ Result<void> set_token(Config& c, const std::string& token, const char* source) 
   }
   c.auth_token = t;
   return {};
+}
+
+bool valid_ip(const std::string& s) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
 }
 
 Result<void> check_listen(const std::string& s) {
@@ -57,6 +66,38 @@ std::vector<Option> server_options() {
          if (auto ok = check_listen(s); !ok) return ok;
          c.listen = s;
          c.listen_explicit = true;
+         return {};
+       }},
+      {"allowed-peers", "SHOP_MCP_ALLOWED_PEERS", "LIST",
+       "with a TCP --listen: the addresses of the nginx hosts allowed to connect (comma-separated "
+       "IPv4/IPv6; '*' = any); others are dropped. Required when listening beyond loopback",
+       show_list(&Config::allowed_peers),
+       [](Config& c, const std::string& s) -> Result<void> {
+         auto list = split_list(s);
+         for (const auto& p : list) {
+           if (p != "*" && !valid_ip(p)) {
+             return core::invalid_argument("must be IPv4 or IPv6 addresses or '*' (got '" + p +
+                                           "')");
+           }
+         }
+         c.allowed_peers = std::move(list);
+         return {};
+       }},
+      {"instance", "SHOP_MCP_INSTANCE", "NAME",
+       "this process's name when several run behind one nginx: session ids start with NAME. so "
+       "nginx routes each session to it; /mcp/health and /mcp/stats show it (letters, digits, "
+       "'-', '_'; at most 32)",
+       show(&Config::instance),
+       [](Config& c, const std::string& s) -> Result<void> {
+         const bool ok =
+             !s.empty() && s.size() <= 32 && std::all_of(s.begin(), s.end(), [](unsigned char ch) {
+               return std::isalnum(ch) || ch == '-' || ch == '_';
+             });
+         if (!ok) {
+           return core::invalid_argument("must be 1 to 32 letters, digits, '-' or '_' (got '" + s +
+                                         "')");
+         }
+         c.instance = s;
          return {};
        }},
       {"threads", "SHOP_MCP_THREADS", "N", "worker threads accepting requests from nginx",

@@ -195,7 +195,7 @@ void WorkerPool::reject(Owned req, const char* why) {
 void WorkerPool::accept_loop(std::stop_token stop) {
   allow_acceptor_wakeup();
   int reserve = open_reserve();
-  RateLimitedLog exhausted_log, error_log;
+  RateLimitedLog exhausted_log, error_log, peer_log;
   auto backoff = std::chrono::milliseconds(0);
   while (!stop.stop_requested() && !stopping_.load()) {
     Owned req = fresh_request();
@@ -248,6 +248,19 @@ void WorkerPool::accept_loop(std::stop_token stop) {
     }
     backoff = std::chrono::milliseconds(0);
     if (reserve < 0) reserve = open_reserve();
+    if (std::string peer; !options_.peers.allows_fd(req->ipcFd, &peer)) {
+      std::int64_t suppressed = 0;
+      if (peer_log.should_log(&suppressed)) {
+        spdlog::warn(
+            "refused a FastCGI connection from {}: not in --allowed-peers ({} more since the "
+            "last line)",
+            peer, suppressed);
+      }
+      // Closed unanswered and at once (detached: no lingering read from that peer).
+      FCGX_Detach(req.get());
+      FCGX_Free(req.get(), 1);
+      continue;
+    }
     const char* method = FCGX_GetParam("REQUEST_METHOD", req->envp);
     const char* path = FCGX_GetParam("DOCUMENT_URI", req->envp);
     const std::string_view m = method ? method : "";

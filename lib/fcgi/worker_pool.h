@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/mutex.h"
+#include "fcgi/peer_filter.h"
 #include "http/router.h"
 
 struct FCGX_Request;
@@ -35,6 +36,8 @@ struct PoolOptions {
   // to the next process: stop() leaves it open and listening, and connections waiting in its
   // backlog wait for that process instead of being refused.
   bool inherited_socket = false;
+  // Who may connect over TCP (--allowed-peers); a connection from anyone else is closed unanswered.
+  PeerFilter peers;
 };
 
 class WorkerPool {

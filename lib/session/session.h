@@ -57,6 +57,9 @@ struct SessionOptions {
   // Calls blocked on a client's answer at once; each holds a worker thread, so this stays below
   // the worker count (the client's answer needs a free worker to arrive).
   int max_waiting_calls = 4;
+  // Begins every session id ("NAME." with --instance), so nginx can route a session's requests
+  // to the process that holds it.
+  std::string id_prefix;
 };
 
 enum class SessionKind { kStreamable, kLegacy };

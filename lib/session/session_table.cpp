@@ -49,8 +49,9 @@ void SessionTable::forget(const std::shared_ptr<Session>& s) {
 core::Result<std::shared_ptr<Session>> SessionTable::create(SessionKind kind, std::string version,
                                                             const std::string& client) {
   if (size() >= options_.max_sessions) expire_idle();
-  auto s = std::make_shared<Session>(core::random_hex(16), kind, std::move(version), hub_, options_,
-                                     waiting_calls_, clock_, budget_, client);
+  auto s =
+      std::make_shared<Session>(options_.id_prefix + core::random_hex(16), kind, std::move(version),
+                                hub_, options_, waiting_calls_, clock_, budget_, client);
   std::shared_ptr<Session> victim;
   {
     core::MutexLock l(&mu_);
@@ -166,7 +167,6 @@ std::size_t SessionTable::size() const {
   core::MutexLock l(&mu_);
   return sessions_.size();
 }
-
 
 std::size_t SessionTable::size_of(const std::string& client) const {
   core::MutexLock l(&mu_);

@@ -33,7 +33,7 @@ class SessionTable final : public mcp::ClientDirectory {
   void start();
   void stop();
 
-  // A new session with a fresh id (128 random bits, hex) for `client` (its address). When the
+  // A new session with a fresh id (options.id_prefix, then 128 random bits in hex) for `client` (its address). When the
   // client holds max_sessions_per_client, its own least recently active idle session is
   // reclaimed; at the global cap, idle sessions are ended first, then the least recently active
   // idle session of the client holding the most. Fails with kUnavailable when none is idle.

@@ -19,6 +19,7 @@ void add_operations_routes(http::Router& router, const Services& s) {
     rapidjson::Document d(rapidjson::kObjectType);
     auto& a = d.GetAllocator();
     d.AddMember("status", "ok", a);
+    d.AddMember("instance", json::str(s.instance, a), a);
     d.AddMember("version", json::str(s.server->info().version, a), a);
     d.AddMember("uptime_seconds",
                 static_cast<std::int64_t>(
@@ -36,8 +37,9 @@ void add_operations_routes(http::Router& router, const Services& s) {
     http::Response r;
     r.set_header("Content-Type", "application/json");
     r.set_header("Cache-Control", "no-store");
-    r.body = json::to_string(
-        metrics::stats_json(*s.metrics, s.clock->unix_seconds(), uptime(s).count()));
+    auto d = metrics::stats_json(*s.metrics, s.clock->unix_seconds(), uptime(s).count());
+    d.AddMember("instance", json::str(s.instance, d.GetAllocator()), d.GetAllocator());
+    r.body = json::to_string(d);
     ex.respond(std::move(r));
   });
 }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
 
 #include "core/clock.h"
 #include "json/json.h"
@@ -36,6 +37,7 @@ struct Services {
   const metrics::Registry* metrics = nullptr;
   session::SessionTable* sessions = nullptr;  // Streamable HTTP and legacy HTTP+SSE sessions
   DoorLimits limits = {};
+  std::string instance;  // --instance: shown by /mcp/health and /mcp/stats ("" = not named)
 };
 
 }  // namespace shopmcp::transport

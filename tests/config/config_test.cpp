@@ -106,6 +106,35 @@ TEST_SUITE("config") {
     CHECK(shopmcp::config::help_text().find("SHOP_MCP_AUTH_TOKEN") != std::string::npos);
   }
 
+  TEST_CASE("instance name and FastCGI peers; TCP beyond loopback needs a peer list") {
+    auto c = parse_with({"--instance", "shop-b_2", "--listen", "0.0.0.0:9000"},
+                        {{"SHOP_MCP_ALLOWED_PEERS", "10.0.0.5, fd00::7"}});
+    REQUIRE(c.has_value());
+    CHECK(c->instance == "shop-b_2");
+    CHECK(c->allowed_peers == std::vector<std::string>{"10.0.0.5", "fd00::7"});
+    CHECK(parse_with({}, {})->instance.empty());
+    for (const char* bad : {"", "a.b", "a b", "x/y", "123456789012345678901234567890123"}) {
+      auto r = parse_with({"--instance", bad}, {});
+      REQUIRE_FALSE(r.has_value());
+      CHECK(r.error().message.find("--instance") != std::string::npos);
+    }
+    auto host = parse_with({"--allowed-peers", "nginx.example"}, {});
+    REQUIRE_FALSE(host.has_value());
+    CHECK(host.error().message.find("nginx.example") != std::string::npos);
+    // Any host could speak FastCGI to these: refused without a list.
+    for (const char* open :
+         {"0.0.0.0:9000", "*:9000", "10.0.0.2:9000", "[::]:9000", "shop.example:9000"}) {
+      auto r = parse_with({"--listen", open}, {});
+      REQUIRE_FALSE(r.has_value());
+      CHECK(r.error().message.find("--allowed-peers") != std::string::npos);
+      CHECK(parse_with({"--listen", open, "--allowed-peers", "*"}, {}).has_value());
+    }
+    for (const char* local :
+         {"127.0.0.1:9000", "127.0.0.2:9000", "[::1]:9000", "localhost:9000", "unix:/run/x.sock"}) {
+      CHECK(parse_with({"--listen", local}, {}).has_value());
+    }
+  }
+
   TEST_CASE("every client-facing bound is a named option with a documented default") {
     auto d = parse_with({}, {});
     REQUIRE(d.has_value());

@@ -81,8 +81,9 @@ struct Stack {
     server->install(dispatcher);
     guard = std::make_unique<http::Guard>(o.guard);
     router.set_admission([g = guard.get()](const http::Request& req) { return g->check(req); });
-    services = transport::Services{server.get(), &dispatcher, &clock,         clock.steady_now(),
-                                   hub.get(),    &metrics,    sessions.get(), {}};
+    services = transport::Services{server.get(),       &dispatcher, &clock,
+                                   clock.steady_now(), hub.get(),   &metrics,
+                                   sessions.get(),     {},          ""};
     transport::add_rest_routes(router, services);
     transport::add_streamable_http_routes(router, services);
     transport::add_legacy_sse_routes(router, services);

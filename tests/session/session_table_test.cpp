@@ -104,6 +104,23 @@ TEST_SUITE("session.streams") {
 }
 
 TEST_SUITE("session.table") {
+  TEST_CASE("session ids start with the instance's prefix, then 32 hex digits") {
+    session::SessionOptions o;
+    o.id_prefix = "b2.";
+    Table t(o);
+    const auto a = t.create("1.2.3.4")->id();
+    const auto b = t.create("1.2.3.4")->id();
+    CHECK(a != b);
+    for (const auto& id : {a, b}) {
+      REQUIRE(id.size() == 3 + 32);
+      CHECK(id.rfind("b2.", 0) == 0);
+      CHECK(id.find_first_not_of("0123456789abcdef", 3) == std::string::npos);
+      CHECK(t.table.find(id) != nullptr);
+    }
+    Table plain(session::SessionOptions{});
+    CHECK(plain.create("1.2.3.4")->id().size() == 32);
+  }
+
   TEST_CASE("a client at its own limit reclaims its own idle sessions, never another's") {
     session::SessionOptions o;
     o.max_sessions = 100;

@@ -55,8 +55,8 @@ struct McpStack {
         mcp::ServerInfo{"shop-mcp", "Shop MCP", "9.9.9", "desc", "instr"}, shop.tools, &resources,
         &prompts, sessions.get());
     server->install(dispatcher);
-    transport::Services s{server.get(), &dispatcher, &clock,         clock.steady_now(),
-                          hub.get(),    &metrics,    sessions.get(), limits};
+    transport::Services s{server.get(), &dispatcher,    &clock, clock.steady_now(), hub.get(),
+                          &metrics,     sessions.get(), limits, so.id_prefix};
     transport::add_rest_routes(router, s);
     transport::add_streamable_http_routes(router, s);
     transport::add_legacy_sse_routes(router, s);

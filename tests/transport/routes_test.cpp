@@ -23,12 +23,20 @@ struct Stack {
   FakeClock clock;
   shopmcp::mcp::Server server{{"shop-mcp", "Shop MCP", "9.9.9", "desc", "instr"}, shop.tools};
   shopmcp::rpc::Dispatcher dispatcher;
+  shopmcp::metrics::Registry metrics;
   shopmcp::http::Router router;
 
-  Stack() {
+  explicit Stack(std::string instance = "") {
     server.install(dispatcher);
-    shopmcp::transport::Services s{&server, &dispatcher, &clock,
-                                   std::chrono::steady_clock::time_point(std::chrono::seconds(40))};
+    shopmcp::transport::Services s{&server,
+                                   &dispatcher,
+                                   &clock,
+                                   std::chrono::steady_clock::time_point(std::chrono::seconds(40)),
+                                   nullptr,
+                                   &metrics,
+                                   nullptr,
+                                   {},
+                                   std::move(instance)};
     shopmcp::transport::add_rest_routes(router, s);
     shopmcp::transport::add_operations_routes(router, s);
   }
@@ -83,6 +91,18 @@ TEST_SUITE("transport.routes") {
     auto health = body(s.send("GET", "/mcp/health"));
     CHECK(std::string(health["status"].GetString()) == "ok");
     CHECK(health["uptime_seconds"].GetInt64() == 60);
+    CHECK(std::string(health["instance"].GetString()).empty());
+  }
+
+  TEST_CASE("health and stats name the instance that answered (--instance)") {
+    Stack s("b2");
+    auto health = body(s.send("GET", "/mcp/health"));
+    CHECK(std::string(health["instance"].GetString()) == "b2");
+    auto stats = s.send("GET", "/mcp/stats");
+    CHECK(stats.status == 200);
+    auto d = body(stats);
+    CHECK(std::string(d["instance"].GetString()) == "b2");
+    CHECK(d.HasMember("uptime_seconds"));
   }
 
   TEST_CASE("tools/call over REST: result, 400 without a name, 404 for an unknown tool") {
