@@ -12,13 +12,50 @@ shopmcp_die() {
   exit 1
 }
 
+# shopmcp_check_upstream ADDR: dies unless ADDR is "unix:/abs/path" (short enough for a socket)
+# or "HOST:PORT".
+shopmcp_check_upstream() {
+  case $1 in
+    unix:/*)
+      # sun_path holds 107 bytes plus the terminating NUL.
+      (($(printf '%s' "${1#unix:}" | wc -c) <= 107)) ||
+        shopmcp_die "socket path ${1#unix:} is longer than 107 bytes; use a shorter state dir"
+      ;;
+    *:*) ;;
+    *) shopmcp_die "upstream must be unix:/abs/path or HOST:PORT (got '$1')" ;;
+  esac
+}
+
+# shopmcp_instances_block NAME=ADDR...: prints the site file's instances block for these
+# instances: the balanced group "shopmcp", one group "shopmcp_NAME" each, and the map from a
+# session id's "NAME." to that group (see nginx/shop-mcp.conf).
+shopmcp_instances_block() {
+  local i name addr
+  echo "upstream shopmcp {"
+  for i in "$@"; do echo "    server ${i#*=} max_fails=1 fail_timeout=5s;"; done
+  echo "}"
+  for i in "$@"; do
+    name=${i%%=*} addr=${i#*=}
+    printf 'upstream shopmcp_%s {\n    server %s;\n}\n' "$name" "$addr"
+  done
+  # shellcheck disable=SC2016  # nginx variables, written as they are
+  echo 'map "$http_mcp_session_id$arg_sessionid" $shopmcp_upstream {'
+  echo "    default shopmcp;"
+  for i in "$@"; do
+    name=${i%%=*}
+    printf '    ~^%s\\. shopmcp_%s;\n' "$name" "$name"
+  done
+  echo "}"
+}
+
 # shopmcp_nginx_prefix PREFIX PORT UPSTREAM [CLIENT_MAX_BODY_SIZE] [WORKER_PROCESSES]
 # Writes a private nginx prefix: PREFIX/conf/nginx.conf (pid, logs and every temp path inside
 # PREFIX, daemon off) around PREFIX/conf/shop-mcp.conf, which is nginx/shop-mcp.conf with
 # 127.0.0.1:8080 -> 127.0.0.1:PORT, unix:/run/shop-mcp/shop-mcp.sock -> UPSTREAM
 # ("unix:/abs/path" or "HOST:PORT") and the static root /usr/share/shop-mcp/www -> the
-# checkout's nginx/www (or $SHOPMCP_WWW). The site file is $SHOPMCP_SITE_CONF. Start it with
-# shopmcp_nginx_cmd.
+# checkout's nginx/www (or $SHOPMCP_WWW). For several instances UPSTREAM is a comma-separated
+# list NAME=ADDR,NAME=ADDR,...: the site file's instances block is replaced by theirs. The site
+# file is $SHOPMCP_SITE_CONF. Start it with shopmcp_nginx_cmd.
 shopmcp_nginx_prefix() {
   local prefix=$1 port=$2 upstream=$3 body_max=${4:-} workers=${5:-1}
   [[ $prefix == /* ]] || shopmcp_die "nginx prefix must be an absolute path (got '$prefix')"
@@ -31,15 +68,17 @@ shopmcp_nginx_prefix() {
     [[ $p =~ $bad ]] &&
       shopmcp_die "path '$p' contains a character nginx config cannot take unquoted"
   done
-  case $upstream in
-    unix:/*)
-      # sun_path holds 107 bytes plus the terminating NUL.
-      (($(printf '%s' "${upstream#unix:}" | wc -c) <= 107)) ||
-        shopmcp_die "socket path ${upstream#unix:} is longer than 107 bytes; use a shorter state dir"
-      ;;
-    *:*) ;;
-    *) shopmcp_die "upstream must be unix:/abs/path or HOST:PORT (got '$upstream')" ;;
-  esac
+  local instances=() i
+  if [[ $upstream =~ ^[A-Za-z0-9_-]+= ]]; then
+    IFS=, read -ra instances <<<"$upstream"
+    for i in "${instances[@]}"; do
+      [[ $i =~ ^[A-Za-z0-9_-]+=. ]] || shopmcp_die "instance must be NAME=ADDR (got '$i')"
+      shopmcp_check_upstream "${i#*=}"
+    done
+    upstream=${instances[0]#*=}
+  else
+    shopmcp_check_upstream "$upstream"
+  fi
   [[ -r $SHOPMCP_SITE_CONF ]] || shopmcp_die "cannot read $SHOPMCP_SITE_CONF"
   [[ -r /etc/nginx/fastcgi_params ]] ||
     shopmcp_die "/etc/nginx/fastcgi_params missing: run deploy/install-deps.sh"
@@ -58,12 +97,24 @@ shopmcp_nginx_prefix() {
     sed_args+=(-e "/^[[:space:]]*#/!s#client_max_body_size 1m;#client_max_body_size $body_max;#")
   fi
   sed "${sed_args[@]}" "$SHOPMCP_SITE_CONF" >"$prefix/conf/shop-mcp.conf"
+  if ((${#instances[@]})); then
+    grep -q '^# shop-mcp instances: end$' "$prefix/conf/shop-mcp.conf" ||
+      shopmcp_die "$SHOPMCP_SITE_CONF has no '# shop-mcp instances: begin/end' marker lines"
+    local block
+    block=$(shopmcp_instances_block "${instances[@]}")
+    # Through the environment: awk -v would take the backslashes in the map's regexes as escapes.
+    SHOPMCP_BLOCK=$block awk '
+      /^# shop-mcp instances: begin$/ { print; print ENVIRON["SHOPMCP_BLOCK"]; skip = 1; next }
+      /^# shop-mcp instances: end$/ { skip = 0 }
+      !skip { print }' "$prefix/conf/shop-mcp.conf" >"$prefix/conf/shop-mcp.conf.new"
+    mv "$prefix/conf/shop-mcp.conf.new" "$prefix/conf/shop-mcp.conf"
+  fi
   grep -q "listen 127.0.0.1:$port;" "$prefix/conf/shop-mcp.conf" ||
     shopmcp_die "$SHOPMCP_SITE_CONF has no 'listen 127.0.0.1:8080;' line to substitute"
   grep -qF "root $www;" "$prefix/conf/shop-mcp.conf" ||
     shopmcp_die "$SHOPMCP_SITE_CONF has no 'root /usr/share/shop-mcp/www;' line to substitute"
-  grep -qF "fastcgi_pass $upstream;" "$prefix/conf/shop-mcp.conf" ||
-    shopmcp_die "$SHOPMCP_SITE_CONF has no 'fastcgi_pass unix:/run/shop-mcp/shop-mcp.sock;' line"
+  grep -qF "server $upstream" "$prefix/conf/shop-mcp.conf" ||
+    shopmcp_die "$SHOPMCP_SITE_CONF has no 'server unix:/run/shop-mcp/shop-mcp.sock;' line"
 
   local user_line="# not root: nginx keeps the current user"
   # As root nginx would switch its workers to "nobody", who cannot reach a socket in a private

@@ -10,20 +10,24 @@ source "$ROOT/deploy/common.sh"
 
 usage() {
   cat <<EOF
-Usage: deploy/run-local.sh [--app NAME] [--bin PATH] [--no-deps] [--no-build]
+Usage: deploy/run-local.sh [--instances N] [--app NAME] [--bin PATH] [--no-deps] [--no-build]
 
 Runs the app behind a private nginx on http://127.0.0.1:\${SHOP_MCP_PORT:-8080}/mcp until Ctrl-C.
 
-  --app NAME   which binary: build/app/NAME/NAME (default shop-mcp)
-  --bin PATH   run this binary; implies --no-deps --no-build
-  --no-deps    skip deploy/install-deps.sh
-  --no-build   skip the cmake configure and build
+  --instances N  run N app processes (1-16, default 1), named i1 .. iN, each on its own socket
+                 in the state dir; nginx sends every request of a session to the instance that
+                 holds it and balances the rest (see "Several instances" in the README)
+  --app NAME     which binary: build/app/NAME/NAME (default shop-mcp)
+  --bin PATH     run this binary; implies --no-deps --no-build
+  --no-deps      skip deploy/install-deps.sh
+  --no-build     skip the cmake configure and build
 
 Environment:
   SHOP_MCP_PORT       nginx's port on 127.0.0.1 (default 8080)
   SHOP_MCP_STATE_DIR  database, socket, pid files and the nginx prefix (default build/run)
   SHOP_MCP_*          every other one passes through to the app (see its --help); the defaults
                       here are SHOP_MCP_DB=\$STATE/shop.db, SHOP_MCP_LISTEN=unix:\$STATE/shop-mcp.sock
+                      (with --instances N: unix:\$STATE/iK.sock each; SHOP_MCP_LISTEN unset)
   RUN_LOCAL_START_TIMEOUT  seconds to wait for /mcp/health after the start (default 120)
 EOF
 }
@@ -32,10 +36,20 @@ die() { shopmcp_die "$@"; }
 
 app=shop-mcp
 bin=
+n_instances=1
 do_deps=1
 do_build=1
 while (($#)); do
   case $1 in
+    --instances)
+      (($# >= 2)) || die "--instances needs a number"
+      n_instances=$2
+      shift 2
+      ;;
+    --instances=*)
+      n_instances=${1#--instances=}
+      shift
+      ;;
     --app)
       (($# >= 2)) || die "--app needs a NAME"
       app=$2
@@ -68,6 +82,12 @@ while (($#)); do
   esac
 done
 [[ $app =~ ^[A-Za-z0-9_.-]+$ ]] || die "--app NAME: letters, digits, '.', '_' and '-' only (got '$app')"
+if ! [[ $n_instances =~ ^[0-9]+$ ]] || ((n_instances < 1 || n_instances > 16)); then
+  die "--instances must be a number from 1 to 16 (got '$n_instances')"
+fi
+if ((n_instances > 1)) && [[ -n ${SHOP_MCP_LISTEN:-}${SHOP_MCP_INSTANCE:-} ]]; then
+  die "with --instances each instance gets its own name and socket: unset SHOP_MCP_LISTEN and SHOP_MCP_INSTANCE"
+fi
 
 port=${SHOP_MCP_PORT:-8080}
 if ! [[ $port =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
@@ -98,26 +118,38 @@ mkdir -p "$state"
 state=$(cd "$state" && pwd)
 prefix=$state/nginx
 
-# One instance per state directory: the socket and the pid files are per directory.
+# One run per state directory: the sockets and the pid files are per directory.
 for f in app.pid nginx.pid; do
-  if [[ -s $state/$f ]]; then
-    pid=$(<"$state/$f")
+  [[ -s $state/$f ]] || continue
+  while read -r pid; do
     if shopmcp_running "$pid" && [[ $(ps -o comm= -p "$pid") =~ ^(nginx|${app:0:15})$ ]]; then
       die "another run-local.sh is using $state (pid $pid from $f): stop it or set SHOP_MCP_STATE_DIR"
     fi
-  fi
+  done <"$state/$f"
 done
 
 export SHOP_MCP_DB=${SHOP_MCP_DB:-$state/shop.db}
-export SHOP_MCP_LISTEN=${SHOP_MCP_LISTEN:-unix:$state/shop-mcp.sock}
-case $SHOP_MCP_LISTEN in
-  unix:/*)
-    upstream=$SHOP_MCP_LISTEN
-    rm -f "${SHOP_MCP_LISTEN#unix:}" # left by an instance that was killed
-    ;;
-  0.0.0.0:* | \*:*) upstream=127.0.0.1:${SHOP_MCP_LISTEN##*:} ;;
-  *) upstream=$SHOP_MCP_LISTEN ;;
-esac
+names=()   # instance names, i1 .. iN (none for one instance)
+listens=() # each instance's SHOP_MCP_LISTEN
+if ((n_instances == 1)); then
+  export SHOP_MCP_LISTEN=${SHOP_MCP_LISTEN:-unix:$state/shop-mcp.sock}
+  listens=("$SHOP_MCP_LISTEN")
+  case $SHOP_MCP_LISTEN in
+    unix:/*) upstream=$SHOP_MCP_LISTEN ;;
+    0.0.0.0:* | \*:*) upstream=127.0.0.1:${SHOP_MCP_LISTEN##*:} ;;
+    *) upstream=$SHOP_MCP_LISTEN ;;
+  esac
+else
+  upstream=
+  for ((i = 1; i <= n_instances; i++)); do
+    names+=("i$i")
+    listens+=("unix:$state/i$i.sock")
+    upstream+=${upstream:+,}i$i=unix:$state/i$i.sock
+  done
+fi
+for l in "${listens[@]}"; do
+  [[ $l == unix:/* ]] && rm -f "${l#unix:}" # left by an instance that was killed
+done
 
 shopmcp_nginx_prefix "$prefix" "$port" "$upstream" "" auto
 shopmcp_nginx_check "$prefix"
@@ -126,7 +158,7 @@ echo "run-local: database $SHOP_MCP_DB"
 "$bin" --init-only || die "'$bin --init-only' failed (exit $?): the database could not be created"
 ! shopmcp_port_in_use "$port" || port_taken
 
-app_pid=
+app_pids=()
 nginx_pid=
 up=0
 # shellcheck disable=SC2317  # trap handlers
@@ -137,7 +169,7 @@ cleanup() {
   # is bounded anyway (SIGKILL after 15 s).
   trap 'echo "run-local: already stopping (SIGKILL after 15 s at most)" >&2' INT TERM
   set +e
-  shopmcp_stop_pids 15 "$app_pid" "$nginx_pid"
+  shopmcp_stop_pids 15 "${app_pids[@]}" "$nginx_pid"
   rm -f "$state/app.pid" "$state/nginx.pid"
   exit "$rc"
 }
@@ -152,9 +184,16 @@ on_signal() {
 trap cleanup EXIT
 trap on_signal INT TERM
 
-"$bin" </dev/null &
-app_pid=$!
-echo "$app_pid" >"$state/app.pid"
+: >"$state/app.pid"
+for ((i = 0; i < n_instances; i++)); do
+  if ((n_instances == 1)); then
+    "$bin" </dev/null &
+  else
+    SHOP_MCP_INSTANCE=${names[i]} SHOP_MCP_LISTEN=${listens[i]} "$bin" </dev/null &
+  fi
+  app_pids+=($!)
+  echo "$!" >>"$state/app.pid"
+done
 
 shopmcp_nginx_cmd "$prefix"
 "${SHOPMCP_NGINX_CMD[@]}" </dev/null &
@@ -162,12 +201,32 @@ nginx_pid=$!
 echo "$nginx_pid" >"$state/nginx.pid"
 
 url=http://127.0.0.1:$port
-if ! shopmcp_wait_health "$url" "${RUN_LOCAL_START_TIMEOUT:-120}" "$app_pid" "$nginx_pid"; then
+start_timeout=${RUN_LOCAL_START_TIMEOUT:-120}
+if ! shopmcp_wait_health "$url" "$start_timeout" "${app_pids[@]}" "$nginx_pid"; then
   tail -n 20 "$prefix/logs/error.log" >&2 || true
   die "the stack did not come up (nginx log: $prefix/logs/error.log)"
 fi
+# Each instance through nginx: a session id that names it routes the health check there.
+for name in "${names[@]}"; do
+  deadline=$((SECONDS + start_timeout))
+  until curl -fsS -m 5 -H "Mcp-Session-Id: $name.0" "$url/mcp/health" 2>/dev/null |
+    grep -qF "\"instance\":\"$name\""; do
+    ((SECONDS < deadline)) ||
+      die "instance $name did not answer through nginx (nginx log: $prefix/logs/error.log)"
+    sleep 0.2
+  done
+done
 
 up=1
+if ((n_instances == 1)); then
+  what="app pid ${app_pids[0]}"
+else
+  what="$n_instances instances:"
+  for ((i = 0; i < n_instances; i++)); do
+    what+=" ${names[i]} (pid ${app_pids[i]}, ${listens[i]})"
+  done
+  what+=";"
+fi
 cat <<EOF
 
 shop-mcp is up: $url/mcp   (Ctrl-C stops it)
@@ -175,17 +234,28 @@ In a browser: $url/sse-test.html (try it by hand), $url/status (live charts)
 Try:
   curl -s -X POST $url/mcp/tools/call -H 'Content-Type: application/json' -d '{"name":"get_orders","arguments":{"limit":3}}' | jq .
   bash deploy/smoke-test.sh $url
-State: $state (app pid $app_pid, nginx pid $nginx_pid; nginx logs in $prefix/logs)
+State: $state ($what nginx pid $nginx_pid; nginx logs in $prefix/logs)
 
 EOF
 
-rc=0
-dead=
-wait -n -p dead "$app_pid" "$nginx_pid" || rc=$?
-if [[ $dead == "$app_pid" ]]; then
-  echo "run-local: $app (pid $app_pid) exited with status $rc; stopping nginx" >&2
-else
-  echo "run-local: nginx (pid $nginx_pid) exited with status $rc; stopping $app" >&2
-  tail -n 20 "$prefix/logs/error.log" >&2 || true
-fi
-exit 1
+# Until nginx or the last instance exits: with several instances, one that dies leaves the others
+# serving (its sessions get 404 and start again on another), as behind a production nginx.
+serving=("${app_pids[@]}")
+while :; do
+  rc=0
+  dead=
+  wait -n -p dead "${serving[@]}" "$nginx_pid" || rc=$?
+  if [[ $dead == "$nginx_pid" ]]; then
+    echo "run-local: nginx (pid $nginx_pid) exited with status $rc; stopping $app" >&2
+    tail -n 20 "$prefix/logs/error.log" >&2 || true
+    exit 1
+  fi
+  still=()
+  for p in "${serving[@]}"; do [[ $p == "$dead" ]] || still+=("$p"); done
+  serving=("${still[@]}")
+  if ((${#serving[@]} == 0)); then
+    echo "run-local: $app (pid $dead) exited with status $rc; stopping nginx" >&2
+    exit 1
+  fi
+  echo "run-local: $app (pid $dead) exited with status $rc; ${#serving[@]} instance(s) still serving" >&2
+done

@@ -119,8 +119,8 @@ assert_true "LimitNOFILE (65536) is above --max-streams ($max_streams) + 100" \
 for line in ListenStream=/run/shop-mcp/shop-mcp.sock SocketGroup=www-data SocketMode=0660; do
   assert_true "shop-mcp.socket: $line" grep -qx "$line" "$socket_unit"
 done
-assert_contains "the socket is the site file's fastcgi_pass" \
-  "$(cat "$root/etc/nginx/sites-available/shop-mcp")" "fastcgi_pass unix:/run/shop-mcp/shop-mcp.sock;"
+assert_contains "the socket is the site file's upstream" \
+  "$(cat "$root/etc/nginx/sites-available/shop-mcp")" "server unix:/run/shop-mcp/shop-mcp.sock;"
 
 # The service as systemd would start it, inside the temp root: ExecStart's command line (paths into
 # the root), the env file's settings (/var/lib/shop-mcp into the root), the packaged site file and
