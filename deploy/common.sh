@@ -32,6 +32,8 @@ shopmcp_check_upstream() {
 shopmcp_instances_block() {
   local i name addr
   echo "upstream shopmcp {"
+  # Shared by nginx's workers: one round robin, and one view of which instance is down.
+  echo "    zone shopmcp 64k;"
   for i in "$@"; do echo "    server ${i#*=} max_fails=1 fail_timeout=5s;"; done
   echo "}"
   for i in "$@"; do
