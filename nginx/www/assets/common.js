@@ -65,8 +65,11 @@ export async function httpError(res) {
 }
 
 // GET /mcp/stats: the server's metrics as one JSON object. Throws HttpError or a network error.
-export async function fetchStats(signal) {
-  const res = await fetch('/mcp/stats', { headers: headers(), cache: 'no-store', signal });
+// With several shop-mcp instances behind nginx, `instance` (a name /mcp/stats answered with)
+// keeps asking the same one: nginx routes a session id that starts with "NAME." to instance NAME.
+export async function fetchStats(signal, instance = '') {
+  const extra = instance ? { 'Mcp-Session-Id': `${instance}.status` } : {};
+  const res = await fetch('/mcp/stats', { headers: headers(extra), cache: 'no-store', signal });
   if (!res.ok) throw await httpError(res);
   return res.json();
 }

@@ -13,6 +13,7 @@
 //                      #stat-pings-sent, #stat-write-failures; data-value: the number shown,
 //                      unformatted ("" while unknown)
 //   #stat-uptime, #updated  server uptime, time of the last sample
+//   #stat-instance     the instance (--instance) the page follows, or "the only one"
 //   #totals            rows: #stat-streams-closed, #stat-sessions-created, #stat-sessions-ended,
 //                      #stat-requests-total, tr[data-reason] per close / session-end reason
 //   #tools-table       tbody tr[data-tool=NAME]: tool, calls, ok, errors, mean ms, p95 ms at most
@@ -196,15 +197,20 @@ function setLive(state, text) {
   $('live').textContent = text;
 }
 
+// Several instances behind nginx: the one this page follows, so every sample is of one process.
+let instance = '';
+
 async function poll() {
   if (paused || busy) return;
   busy = true;
   try {
     // A bounded wait: a request that hangs would otherwise stop every later poll (see `busy`).
-    const s = await fetchStats(AbortSignal.timeout(TIMEOUT_MS));
+    const s = await fetchStats(AbortSignal.timeout(TIMEOUT_MS), instance);
     if (paused) return; // paused while the request was out: keep the picture as it was
     const t = Number(s.uptime_seconds) || 0;
     if (samples.length && t < samples.at(-1).t) samples = []; // the server restarted
+    instance = s.instance || '';
+    $('stat-instance').textContent = instance || 'the only one';
     samples.push({ t, s });
     if (samples.length > MAX_SAMPLES) samples.shift();
     showNumbers(s);
@@ -212,6 +218,11 @@ async function poll() {
     $('updated').textContent = fmtTime();
     setLive('live', 'live');
   } catch (e) {
+    // The instance this page follows has stopped (nginx: 404 for its name): follow another.
+    if (instance && e.status === 404) {
+      instance = '';
+      samples = [];
+    }
     const why = e.name === 'TimeoutError' ? `no answer from GET /mcp/stats within ${TIMEOUT_MS / 1000} s`
       : e.message;
     if (!paused) setLive('error', `${why} · retrying every ${EVERY_MS / 1000} s`);
