@@ -264,3 +264,80 @@ shopmcp_wait_health() {
     "$url" "$timeout" >&2
   return 1
 }
+
+# --- a private PostgreSQL (deploy/run-local.sh --postgres, the tests) -------------------------------
+
+# shopmcp_pg_bin: prints the directory of Debian's PostgreSQL server programs (the newest).
+shopmcp_pg_bin() {
+  local d
+  d=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V |
+    tail -n 1)
+  [[ -n $d && -x $d/initdb ]] || shopmcp_die "PostgreSQL's server is not installed: run deploy/install-deps.sh"
+  echo "$d"
+}
+
+# shopmcp_pg_start DIR [postgres -c settings...]: runs a private PostgreSQL cluster in DIR (made
+# with initdb on first use) in the background, listening only on a unix socket in DIR, never on
+# TCP and never the system's cluster. As root the server runs as Debian's "postgres" user, who
+# must be able to reach DIR. Waits until it accepts connections and the database "shop" exists.
+# Sets SHOPMCP_PG_PID, SHOPMCP_PG_DIR and SHOPMCP_PG_URL (postgresql://shopmcp@/shop?host=DIR).
+shopmcp_pg_start() {
+  local dir=$1 bin as=() i
+  shift
+  bin=$(shopmcp_pg_bin)
+  [[ $dir == /* ]] || shopmcp_die "the PostgreSQL directory must be an absolute path (got '$dir')"
+  (($(printf '%s' "$dir/.s.PGSQL.5432" | wc -c) <= 107)) ||
+    shopmcp_die "PostgreSQL's socket path in $dir is longer than 107 bytes; use a shorter directory"
+  mkdir -p "$dir"
+  if [[ $(id -u) -eq 0 ]]; then
+    id postgres >/dev/null 2>&1 || shopmcp_die "no 'postgres' user: run deploy/install-deps.sh"
+    chown postgres: "$dir"
+    chmod 0700 "$dir"
+    as=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+    "${as[@]}" test -w "$dir" ||
+      shopmcp_die "the postgres user cannot reach $dir (a parent directory is closed to it)"
+  fi
+  if [[ ! -s $dir/data/PG_VERSION ]]; then
+    "${as[@]}" "$bin/initdb" -D "$dir/data" -U shopmcp --auth=trust -E UTF8 --locale=C.UTF-8 \
+      >"$dir/initdb.log" 2>&1 || {
+      tail -n 20 "$dir/initdb.log" >&2
+      shopmcp_die "initdb failed in $dir/data (log: $dir/initdb.log)"
+    }
+  fi
+  local settings=(-c listen_addresses= -c "unix_socket_directories=$dir" -c max_connections=200)
+  for i in "$@"; do settings+=(-c "$i"); done
+  "${as[@]}" "$bin/postgres" -D "$dir/data" "${settings[@]}" </dev/null >>"$dir/postgres.log" 2>&1 &
+  SHOPMCP_PG_PID=$!
+  # shellcheck disable=SC2034  # read by the scripts that source this file
+  SHOPMCP_PG_DIR=$dir
+  # shellcheck disable=SC2034
+  SHOPMCP_PG_URL="postgresql://shopmcp@/shop?host=$dir"
+  for ((i = 0; i < 300; i++)); do
+    if "$bin/pg_isready" -q -h "$dir" -U shopmcp -d postgres; then break; fi
+    shopmcp_running "$SHOPMCP_PG_PID" || {
+      tail -n 20 "$dir/postgres.log" >&2
+      shopmcp_die "PostgreSQL did not start (log: $dir/postgres.log)"
+    }
+    sleep 0.1
+  done
+  "$bin/pg_isready" -q -h "$dir" -U shopmcp -d postgres ||
+    shopmcp_die "PostgreSQL did not accept connections within 30 s (log: $dir/postgres.log)"
+  if [[ $("$bin/psql" -h "$dir" -U shopmcp -d postgres -Atc \
+    "SELECT 1 FROM pg_database WHERE datname = 'shop'") != 1 ]]; then
+    "$bin/psql" -q -h "$dir" -U shopmcp -d postgres -c 'CREATE DATABASE shop' >/dev/null ||
+      shopmcp_die "could not create the database 'shop' (log: $dir/postgres.log)"
+  fi
+}
+
+# shopmcp_pg_stop [PID]: a fast shutdown (SIGINT: open connections are closed) of the private
+# PostgreSQL, waited for (SIGKILL after 30 s).
+shopmcp_pg_stop() {
+  local pid=${1:-${SHOPMCP_PG_PID:-}} i
+  shopmcp_running "$pid" || return 0
+  kill -INT "$pid" 2>/dev/null || true
+  for ((i = 0; i < 300; i++)); do
+    shopmcp_running "$pid" || break
+    sleep 0.1
+  done
+  shopmcp_stop_pids 1 "$pid" || true
+}

@@ -4,7 +4,10 @@
 # directly, otherwise through sudo. The system nginx service is never started by the install.
 #   deploy/install-deps.sh                  packages to build and run
 #   deploy/install-deps.sh --package        also dpkg-dev (dpkg-shlibdeps), for deploy/package.sh
-#   deploy/install-deps.sh --test-clients   also what --package adds, the package's checkers
+#   deploy/install-deps.sh --postgres       also Debian's PostgreSQL server, for a private cluster
+#                                           (deploy/run-local.sh --postgres); its system cluster
+#                                           is never started
+#   deploy/install-deps.sh --test-clients   also what --package and --postgres add, the package's checkers
 #                                           (lintian, systemd's systemd-analyze and
 #                                           systemd-socket-activate), chromium (Debian's), npm
 #                                           (Debian's) and the pinned test clients in
@@ -16,12 +19,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 test_clients=0
 package=0
+postgres=0
 for arg in "$@"; do
   case $arg in
-    --test-clients) test_clients=1 package=1 ;;
+    --test-clients) test_clients=1 package=1 postgres=1 ;;
     --package) package=1 ;;
+    --postgres) postgres=1 ;;
     *)
-      echo "install-deps: unknown argument '$arg' (--package, --test-clients)" >&2
+      echo "install-deps: unknown argument '$arg' (--package, --postgres, --test-clients)" >&2
       exit 2
       ;;
   esac
@@ -47,6 +52,7 @@ packages=(
   clang libclang-rt-14-dev                                  # CI: TSan + -Wthread-safety build
   libfcgi-dev rapidjson-dev libspdlog-dev libsqlite3-dev   # libraries
   libcurl4-openssl-dev libxlsxwriter-dev                    # libraries: mail, .xlsx
+  libpq-dev                                                 # library: the PostgreSQL store
   doctest-dev                                               # unit tests
   curl jq sqlite3 procps iproute2 ca-certificates           # scripts and integration tests
   python3-aiosmtpd                                          # test: an SMTP server for e-mailed exports
@@ -60,6 +66,9 @@ browser_packages=(chromium fonts-wqy-zenhei)
 # lintian (man-db for the man page check) and the units with systemd's tools (no running systemd
 # needed; installing the package starts nothing in a container).
 ((package)) && packages+=(dpkg-dev)
+# A private PostgreSQL cluster (initdb, postgres, psql, pg_trgm). Installing it creates Debian's
+# system cluster, which the policy below keeps from starting; shop-mcp never uses it.
+((postgres)) && packages+=(postgresql)
 ((test_clients)) && packages+=(lintian man-db systemd)
 # Any of these provides /usr/sbin/nginx; nginx-light is the smallest to add.
 nginx_flavours=(nginx nginx-light nginx-core nginx-full nginx-extras)

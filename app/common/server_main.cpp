@@ -38,7 +38,7 @@
 #include "shop/resources.h"
 #include "shop/tools.h"
 #include "sse/stream_hub.h"
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 #include "transport/legacy_sse.h"
 #include "transport/operations.h"
 #include "transport/rest.h"
@@ -84,13 +84,17 @@ int run(const config::Config& cfg, const Program& program) {
   seed.seed = cfg.seed_value;
   seed.now_unix = clock.unix_seconds();
   const auto t0 = clock.steady_now();
-  auto db = store::SqliteStore::open(cfg.db, seed);
+  store::PgOptions pg;
+  pg.pool_size = cfg.db_pool_size;
+  pg.statement_timeout = std::chrono::seconds(cfg.db_statement_timeout);
+  pg.prepare = cfg.db_prepare;
+  auto db = store::open_store(cfg.db, seed, pg);
   if (!db) {
     spdlog::critical("cannot open the database: {}", db.error().message);
     return 1;
   }
   spdlog::info(
-      "database ready: path={} ms={}", cfg.db,
+      "database ready: {} ms={}", store::describe_db(cfg.db),
       std::chrono::duration_cast<std::chrono::milliseconds>(clock.steady_now() - t0).count());
   if (cfg.init_only) return 0;
   // Before any thread starts: taking systemd's socket edits the environment. Until the workers
@@ -153,8 +157,20 @@ int run(const config::Config& cfg, const Program& program) {
   });
   rpc::Dispatcher dispatcher;
   server.install(dispatcher);
-  session::ResourceWatcher watcher(server, sessions,
-                                   std::chrono::seconds(cfg.resource_poll_interval));
+  // The database's own change notices (PostgreSQL with shop-mcp's triggers) wake the watcher
+  // at once; a daily re-read stands in for polling. Otherwise it polls every interval.
+  const bool notices = cfg.resource_poll_interval > 0 && (*db)->notifies_changes();
+  session::ResourceWatcher watcher(
+      server, sessions,
+      notices ? std::chrono::hours(24) : std::chrono::seconds(cfg.resource_poll_interval));
+  // Declared after the watcher, so the notices stop before the watcher goes.
+  const struct StopWatching {
+    store::Store& db;
+    ~StopWatching() { db.stop_watching(); }
+  } stop_watching{**db};
+  if (notices && (*db)->watch_changes([&watcher] { watcher.wake(); })) {
+    spdlog::info("subscribed resources follow the database's change notices");
+  }
   watcher.start();
 
   http::Router router;

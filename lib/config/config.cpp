@@ -107,6 +107,12 @@ Result<Config> parse(const std::vector<std::string>& args, EnvLookup env) {
         " accepts FastCGI from other hosts, and FastCGI has no authentication: name the nginx "
         "hosts allowed to connect with --allowed-peers (SHOP_MCP_ALLOWED_PEERS), or '*' for any");
   }
+  if (c.db_statement_timeout >= c.tool_timeout) {
+    return core::invalid_argument(
+        "--db-statement-timeout (" + std::to_string(c.db_statement_timeout) +
+        " s) must be shorter than --tool-timeout (" + std::to_string(c.tool_timeout) +
+        " s): a query must end, with a clear error, before its tool call's time is up");
+  }
   if (c.smtp_timeout >= c.tool_timeout) {
     return core::invalid_argument(
         "--smtp-timeout (" + std::to_string(c.smtp_timeout) +

@@ -22,7 +22,11 @@ struct Config {
   // starts with "NAME." so nginx routes the session's requests here; health and stats show it.
   std::string instance;
   int threads = 8;
+  // A SQLite file, or the shop's PostgreSQL database as a postgresql:// URL.
   std::string db = "shop.db";
+  int db_pool_size = 8;           // PostgreSQL: connections at most
+  int db_statement_timeout = 10;  // PostgreSQL: seconds one query may run; < tool_timeout
+  bool db_prepare = false;  // PostgreSQL: install shop-mcp's objects on tables it did not create
   std::string log_level = "info";     // trace debug info warn error critical off
   std::string log_format = "text";    // text | json
   std::int64_t body_limit = 1 << 20;  // bytes

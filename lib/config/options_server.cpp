@@ -102,11 +102,37 @@ std::vector<Option> server_options() {
        }},
       {"threads", "SHOP_MCP_THREADS", "N", "worker threads accepting requests from nginx",
        show(&Config::threads), int_setter(&Config::threads, 1, 256, "an integer")},
-      {"db", "SHOP_MCP_DB", "PATH", "SQLite database file; created and seeded when new",
-       show(&Config::db),
+      {"db", "SHOP_MCP_DB", "PATH|URL",
+       "SQLite database file (created and seeded when new), or the shop's PostgreSQL database: "
+       "postgresql://USER@HOST[:PORT]/DB (the password from PGPASSWORD or PGPASSFILE, never the "
+       "URL on a command line). Tables are created and seeded only when neither exists",
+       [](Config& c) { return c.db.rfind("postgres", 0) == 0 ? std::string("(a URL)") : c.db; },
        [](Config& c, const std::string& s) -> Result<void> {
-         if (s.empty()) return core::invalid_argument("must be a file path (got '')");
+         if (s.empty()) return core::invalid_argument("must be a file path or a URL (got '')");
          c.db = s;
+         return {};
+       }},
+      {"db-pool-size", "SHOP_MCP_DB_POOL_SIZE", "N",
+       "PostgreSQL: connections held at most (a call waits for a free one up to the statement "
+       "timeout)",
+       show(&Config::db_pool_size), int_setter(&Config::db_pool_size, 1, 256, "an integer")},
+      {"db-statement-timeout", "SHOP_MCP_DB_STATEMENT_TIMEOUT", "SECONDS",
+       "PostgreSQL: seconds one query may run before it is cancelled (a tool error)",
+       show(&Config::db_statement_timeout),
+       int_setter(&Config::db_statement_timeout, 1, 3600, "a number of seconds")},
+      {"db-prepare", "SHOP_MCP_DB_PREPARE", nullptr,
+       "PostgreSQL: add shop-mcp's indexes, rollup and triggers (fast aggregates, change "
+       "notices) to the shop's existing tables; their columns are never changed. Without it "
+       "shop-mcp only reads them. Environment: 1 or 0",
+       [](Config& c) { return std::string(c.db_prepare ? "1" : "0"); },
+       [](Config& c, const std::string& s) -> Result<void> {
+         if (s.empty() || s == "1" || s == "true" || s == "yes") {
+           c.db_prepare = true;
+         } else if (s == "0" || s == "false" || s == "no") {
+           c.db_prepare = false;
+         } else {
+           return core::invalid_argument("must be 1 or 0 (got '" + s + "')");
+         }
          return {};
        }},
       {"seed-orders", "SHOP_MCP_SEED_ORDERS", "N", "orders generated when the database is new",

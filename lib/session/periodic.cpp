@@ -23,12 +23,23 @@ void Periodic::stop() {
   }
 }
 
+void Periodic::wake() {
+  {
+    core::MutexLock l(&mu_);
+    woken_ = true;
+  }
+  wake_.notify_all();
+}
+
 void Periodic::run(std::stop_token stop) {
   try {
     while (!stop.stop_requested()) {
       {
         core::MutexLock l(&mu_);
-        wake_.wait_until(mu_, stop, std::chrono::steady_clock::now() + period_);
+        const auto deadline = std::chrono::steady_clock::now() + period_;
+        while (!woken_ && wake_.wait_until(mu_, stop, deadline)) {
+        }
+        woken_ = false;
       }
       if (stop.stop_requested()) break;
       task_();

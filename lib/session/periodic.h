@@ -1,5 +1,6 @@
-// session::Periodic: a thread that runs a task every period until stopped (the session reaper, the
-// resource watcher). Thread-safe: start() and stop() from the owner; the task runs on the thread.
+// session::Periodic: a thread that runs a task every period, and when woken, until stopped (the
+// session reaper, the resource watcher). Thread-safe: start() and stop() from the owner; the task
+// runs on the thread.
 #pragma once
 
 #include <chrono>
@@ -23,6 +24,8 @@ class Periodic {
   void start();
   // Stops and joins the thread; returns promptly, also mid-wait. Idempotent.
   void stop();
+  // Runs the task now instead of at the end of the current period (the period starts again).
+  void wake() EXCLUDES(mu_);
 
  private:
   void run(std::stop_token stop);
@@ -32,6 +35,7 @@ class Periodic {
   const std::function<void()> task_;
   core::Mutex mu_;
   core::CondVar wake_;
+  bool woken_ GUARDED_BY(mu_) = false;
   std::jthread thread_;  // last: stopped before the members above go
 };
 

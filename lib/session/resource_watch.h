@@ -1,6 +1,7 @@
 // session::ResourceWatcher: notices when resources that sessions subscribed to change, whoever
 // changed them (this server or another program writing the database), by reading each subscribed
-// resource once every interval (mcp::Server::resource_fingerprint), and sends
+// resource once every interval, or when woken because the database reported a change
+// (mcp::Server::resource_fingerprint), and sends
 // notifications/resources/updated on each subscriber's standalone stream (the GET stream, or the
 // legacy stream). A subscriber with no such stream open misses the update; the next read shows the
 // new contents. Thread-safe.
@@ -29,6 +30,8 @@ class ResourceWatcher {
 
   // One round: returns how many notifications were sent.
   std::size_t poll_once();
+  // A round now (the database reported a change), on the watcher's thread.
+  void wake() { thread_.wake(); }
 
  private:
   const mcp::Server& server_;

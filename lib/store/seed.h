@@ -7,6 +7,13 @@
 
 namespace shopmcp::store {
 
+// What a store seeds a new database with.
+struct SeedOptions {
+  std::int64_t orders = 500;      // orders to create when the database is new
+  std::uint64_t seed = 20240101;  // same seed + same now => same data
+  std::int64_t now_unix = 0;      // "now" for created_at (orders fall in the 30 days before it)
+};
+
 struct SeedProduct {
   const char* name;
   const char* description;

@@ -7,15 +7,10 @@
 #include <string>
 
 #include "core/result.h"
+#include "store/seed.h"
 #include "store/store.h"
 
 namespace shopmcp::store {
-
-struct SeedOptions {
-  std::int64_t orders = 500;      // orders to create when the database is new
-  std::uint64_t seed = 20240101;  // same seed + same now => same data
-  std::int64_t now_unix = 0;      // "now" for created_at (orders fall in the 30 days before it)
-};
 
 class SqliteStore final : public Store {
  public:

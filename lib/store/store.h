@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -135,6 +136,18 @@ class Store {
   // large tables: customer names and transaction ids are walked on their indexes.
   virtual core::Result<std::vector<std::string>> suggest(Suggestion what, const std::string& typed,
                                                          int limit) = 0;
+
+  // When the database itself reports changes (PostgreSQL's LISTEN/NOTIFY): calls `changed`, on a
+  // thread of the store's, soon after any program changes products or orders, and once after each
+  // reconnection (changes may have been missed meanwhile); returns true. Returns false when the
+  // store cannot tell (notifies_changes() false), and the caller polls instead. At most once;
+  // stop_watching() ends it, and must be called before what `changed` uses goes away.
+  virtual bool notifies_changes() const { return false; }
+  virtual bool watch_changes(std::function<void()> changed) {
+    (void)changed;
+    return false;
+  }
+  virtual void stop_watching() {}
 };
 
 }  // namespace shopmcp::store

@@ -106,6 +106,26 @@ TEST_SUITE("config") {
     CHECK(shopmcp::config::help_text().find("SHOP_MCP_AUTH_TOKEN") != std::string::npos);
   }
 
+  TEST_CASE("the PostgreSQL options: URL, pool, statement timeout, prepare") {
+    auto c = parse_with({"--db", "postgresql://shop@db.example/shop", "--db-prepare"},
+                        {{"SHOP_MCP_DB_POOL_SIZE", "4"}, {"SHOP_MCP_DB_STATEMENT_TIMEOUT", "20"}});
+    REQUIRE(c.has_value());
+    CHECK(c->db == "postgresql://shop@db.example/shop");
+    CHECK(c->db_pool_size == 4);
+    CHECK(c->db_statement_timeout == 20);
+    CHECK(c->db_prepare);
+    auto d = parse_with({}, {});
+    CHECK(d->db_pool_size == 8);
+    CHECK(d->db_statement_timeout == 10);
+    CHECK_FALSE(d->db_prepare);
+    CHECK_FALSE(parse_with({}, {{"SHOP_MCP_DB_PREPARE", "0"}})->db_prepare);
+    CHECK(parse_with({}, {{"SHOP_MCP_DB_PREPARE", "1"}})->db_prepare);
+    CHECK_FALSE(parse_with({}, {{"SHOP_MCP_DB_PREPARE", "maybe"}}).has_value());
+    auto late = parse_with({"--db-statement-timeout", "50"}, {});
+    REQUIRE_FALSE(late.has_value());
+    CHECK(late.error().message.find("--tool-timeout") != std::string::npos);
+  }
+
   TEST_CASE("instance name and FastCGI peers; TCP beyond loopback needs a peer list") {
     auto c = parse_with({"--instance", "shop-b_2", "--listen", "0.0.0.0:9000"},
                         {{"SHOP_MCP_ALLOWED_PEERS", "10.0.0.5, fd00::7"}});

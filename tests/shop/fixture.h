@@ -1,4 +1,5 @@
-// A shop over an in-memory SqliteStore with a fixed clock, and a helper to call its tools.
+// A shop over the test database (store/test_db.h: SQLite in memory, or PostgreSQL) with a fixed
+// clock, and a helper to call its tools.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -10,7 +11,7 @@
 #include "json/schema.h"
 #include "mcp/tool_registry.h"
 #include "shop/tools.h"
-#include "store/sqlite_store.h"
+#include "store/test_db.h"
 
 namespace shopmcp::testing {
 
@@ -47,13 +48,12 @@ inline rapidjson::Document checked_call(const mcp::ToolRegistry& tools, const st
 }
 
 struct Shop {
-  std::unique_ptr<store::SqliteStore> db;
+  std::unique_ptr<store::Store> db;
   mcp::ToolRegistry tools;
 
-  explicit Shop(std::int64_t orders = 500) {
-    auto s = store::SqliteStore::open(":memory:", store::SeedOptions{orders, 42, kNow});
-    REQUIRE(s.has_value());
-    db = std::move(s).value();
+  // On the database SHOPMCP_TEST_STORE selects (store/test_db.h).
+  explicit Shop(std::int64_t orders = 500)
+      : db(store::testing::open_test_store(store::SeedOptions{orders, 42, kNow})) {
     shop::register_tools(tools, *db);
   }
 

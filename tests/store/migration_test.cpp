@@ -39,7 +39,8 @@ void exec(const std::string& path, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("migration 3 replaces orders(status) with orders(status, created_at)") {
+TEST_CASE("migration 3 replaces orders(status) with orders(status, created_at)" *
+          doctest::test_suite("store.sqlite")) {
   char dir[] = "/tmp/shopmcp-migrate-XXXXXX";
   REQUIRE(mkdtemp(dir) != nullptr);
   const std::string path = std::string(dir) + "/shop.db";

@@ -74,7 +74,8 @@ std::string avg_cents(const std::string& total, const std::string& n) {
 
 }  // namespace
 
-TEST_CASE("aggregates equal brute force after random writes by another program") {
+TEST_CASE("aggregates equal brute force after random writes by another program" *
+          doctest::test_suite("store.sqlite")) {
   char dir[] = "/tmp/shopmcp-rollup-XXXXXX";
   REQUIRE(mkdtemp(dir) != nullptr);
   const std::string path = std::string(dir) + "/shop.db";

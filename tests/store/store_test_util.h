@@ -1,4 +1,4 @@
-// Helpers shared by the SqliteStore tests: the generator's orders as the store should hold them,
+// Helpers shared by the store tests: the generator's orders as the store should hold them,
 // and brute-force versions of the store's filters to compute expected answers independently.
 #pragma once
 
@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "store/seed.h"
 #include "store/sqlite_store.h"
+#include "store/test_db.h"
 
 namespace shopmcp::store::testing {
 
@@ -49,14 +50,13 @@ inline std::vector<Order> generated_orders(std::uint64_t seed, int n) {
 }
 
 struct Shop {
-  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<Store> store;
   std::vector<Order> all;  // newest first
 };
 
+// On the database SHOPMCP_TEST_STORE selects (test_db.h).
 inline Shop open_shop(std::uint64_t seed = kSeed, int orders = kOrders) {
-  auto s = SqliteStore::open(":memory:", SeedOptions{orders, seed, kNow});
-  if (!s) FAIL(s.error().message);
-  return Shop{std::move(*s), generated_orders(seed, orders)};
+  return Shop{open_test_store(SeedOptions{orders, seed, kNow}), generated_orders(seed, orders)};
 }
 
 inline std::string lower(std::string s) {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "store/seed.h"
-#include "store/sqlite_store.h"
+#include "store/store.h"
 #include "store/store_test_util.h"
 
 namespace shopmcp::store::testing {
@@ -110,8 +110,7 @@ OrderFilter analytics_fields(const OrderFilter& f) {
 // For each analytics filter: rows equal a brute-force grouping sorted by `before`, counts and
 // revenue add up to overall_stats, and a limit of 2 keeps the first rows (status ignores it).
 template <typename Key, typename KeyOf>
-void check_grouping(SqliteStore& store, Grouping grouping, const std::vector<Order>& all,
-                    KeyOf key_of,
+void check_grouping(Store& store, Grouping grouping, const std::vector<Order>& all, KeyOf key_of,
                     bool (*before)(const std::pair<Key, Group>&, const std::pair<Key, Group>&)) {
   for (const OrderFilter& f : analytics_filters()) {
     const auto selected = select_orders(all, analytics_fields(f));
@@ -182,7 +181,7 @@ bool quantity_desc(const P& a, const P& b) {
 
 }  // namespace
 
-TEST_SUITE("store.sqlite") {
+TEST_SUITE("store.stats") {
   TEST_CASE("customer_stats match the orders and add up to overall_stats") {
     Shop shop = open_shop();
     std::vector<OrderFilter> filters(5);

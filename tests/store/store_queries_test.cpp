@@ -1,10 +1,11 @@
-#include "store/sqlite_store.h"
+// The Store's queries against brute force over the generator's orders, on the database
+// SHOPMCP_TEST_STORE selects (store/test_db.h).
+#include "store/store.h"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <atomic>
-#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,7 +18,7 @@
 namespace shopmcp::store::testing {
 namespace {
 
-void check_orders(SqliteStore& store, const std::vector<Order>& all, const OrderFilter& f,
+void check_orders(Store& store, const std::vector<Order>& all, const OrderFilter& f,
                   int limit = kAll) {
   auto got = store.find_orders(f, limit);
   REQUIRE(got);
@@ -39,7 +40,7 @@ std::pair<std::uint64_t, SeedOrder> seed_with_order_at(std::int64_t second_of_da
 
 }  // namespace
 
-TEST_SUITE("store.sqlite") {
+TEST_SUITE("store.queries") {
   TEST_CASE("a new database is seeded with the ten products and the requested orders") {
     Shop shop = open_shop();
     auto products = shop.store->find_products({}, 100);
@@ -293,53 +294,6 @@ TEST_SUITE("store.sqlite") {
         CHECK(got_ids == want);
       }
     }
-  }
-
-  TEST_CASE("a file database is seeded once and shared by later openers") {
-    namespace fs = std::filesystem;
-    struct TempDir {
-      fs::path path = fs::temp_directory_path() / ("shopmcp-store-test-" + core::random_hex(8));
-      TempDir() { fs::create_directories(path); }
-      ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-      }
-    } dir;
-    const std::string path = (dir.path / "shop.db").string();
-    const auto want = ids(generated_orders(1, 250));
-    auto check = [&](SqliteStore& store) {
-      auto got = store.find_orders({}, kAll);
-      REQUIRE(got);
-      CHECK(ids(*got) == want);
-      auto products = store.find_products({}, 100);
-      REQUIRE(products);
-      CHECK(products->size() == 10);
-    };
-    {
-      auto first = SqliteStore::open(path, SeedOptions{250, 1, kNow});
-      REQUIRE(first);
-      auto second = SqliteStore::open(path, SeedOptions{50, 2, kNow});  // while first is open
-      REQUIRE(second);
-      check(**first);
-      check(**second);
-    }
-    auto reopened = SqliteStore::open(path, SeedOptions{50, 3, kNow});
-    REQUIRE(reopened);
-    check(**reopened);
-  }
-
-  TEST_CASE("opening a database in a missing directory fails naming the path") {
-    const std::string path = "/nonexistent-shopmcp-" + core::random_hex(4) + "/shop.db";
-    auto s = SqliteStore::open(path, SeedOptions{});
-    REQUIRE(!s);
-    CHECK(s.error().code == core::ErrorCode::kInternal);
-    CHECK(s.error().message.find(path) != std::string::npos);
-  }
-
-  TEST_CASE("an empty database path is rejected") {
-    auto s = SqliteStore::open("", SeedOptions{});
-    REQUIRE(!s);
-    CHECK(s.error().code == core::ErrorCode::kInvalidArgument);
   }
 
   TEST_CASE("concurrent callers each get a working pooled connection") {
