@@ -174,6 +174,15 @@ void PgPool::give_back(std::unique_ptr<PgConn> c) {
   returned_.notify_one();
 }
 
+void PgPool::drop_idle() {
+  std::vector<std::unique_ptr<PgConn>> gone;
+  {
+    core::MutexLock l(&mu_);
+    gone.swap(idle_);
+  }
+  // Closed here, outside the lock.
+}
+
 std::string text(const PGresult* r, int row, int col) {
   if (PQgetisnull(r, row, col)) return {};
   return std::string(PQgetvalue(r, row, col), static_cast<std::size_t>(PQgetlength(r, row, col)));

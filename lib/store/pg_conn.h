@@ -86,6 +86,9 @@ class PgPool {
 
   core::Result<Lease> checkout() EXCLUDES(mu_);
   void give_back(std::unique_ptr<PgConn> c) EXCLUDES(mu_);
+  // Closes every idle connection: one was found lost, so the server restarted or the network
+  // failed, and the others are most likely lost too.
+  void drop_idle() EXCLUDES(mu_);
   const ConnOptions& options() const { return options_; }
 
  private:

@@ -152,13 +152,21 @@ struct PgStore::Impl {
   pgsql::Source source = pgsql::Source::kOrders;
   bool created = false;
 
-  // Runs `q` on a pooled connection; make_row(result, row) turns each row into a T.
+  // Runs `q` on a pooled connection; make_row(result, row) turns each row into a T. A query
+  // that finds its connection lost (the server restarted) runs once more on a new connection,
+  // after the other idle ones are dropped too: every query here only reads, so a second run is
+  // safe, and the first call after a restart answers instead of failing.
   template <typename MakeRow>
   auto collect(const sql::Query& q, const char* what, MakeRow make_row)
       -> core::Result<std::vector<decltype(make_row(nullptr, 0))>> {
-    auto lease = pool.checkout();
-    if (!lease) return lease.error();
-    auto r = (*lease)->query(q, what);
+    core::Result<pg::ResultPtr> r = core::unavailable("not run");
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      auto lease = pool.checkout();
+      if (!lease) return lease.error();
+      r = (*lease)->query(q, what);
+      if (r || PQstatus((*lease)->raw()) == CONNECTION_OK) break;
+      pool.drop_idle();
+    }
     if (!r) return r.error();
     std::vector<decltype(make_row(nullptr, 0))> rows;
     const int n = PQntuples(r->get());
