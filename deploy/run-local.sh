@@ -10,10 +10,14 @@ source "$ROOT/deploy/common.sh"
 
 usage() {
   cat <<EOF
-Usage: deploy/run-local.sh [--instances N] [--app NAME] [--bin PATH] [--no-deps] [--no-build]
+Usage: deploy/run-local.sh [--postgres] [--instances N] [--app NAME] [--bin PATH] [--no-deps]
+                           [--no-build]
 
 Runs the app behind a private nginx on http://127.0.0.1:\${SHOP_MCP_PORT:-8080}/mcp until Ctrl-C.
 
+  --postgres     keep the shop in a private PostgreSQL instead of SQLite: a cluster of its own
+                 in the state dir (initdb on first use, a unix socket there, no TCP port), never
+                 the system's; stopped with the rest
   --instances N  run N app processes (1-16, default 1), named i1 .. iN, each on its own socket
                  in the state dir; nginx sends every request of a session to the instance that
                  holds it and balances the rest (see "Several instances" in the README)
@@ -37,10 +41,15 @@ die() { shopmcp_die "$@"; }
 app=shop-mcp
 bin=
 n_instances=1
+postgres=0
 do_deps=1
 do_build=1
 while (($#)); do
   case $1 in
+    --postgres)
+      postgres=1
+      shift
+      ;;
     --instances)
       (($# >= 2)) || die "--instances needs a number"
       n_instances=$2
@@ -102,7 +111,11 @@ port_taken() {
 
 cd "$ROOT"
 if ((do_deps)); then
-  bash "$ROOT/deploy/install-deps.sh"
+  if ((postgres)); then
+    bash "$ROOT/deploy/install-deps.sh" --postgres
+  else
+    bash "$ROOT/deploy/install-deps.sh"
+  fi
 fi
 if ((do_build)); then
   echo "run-local: building into $ROOT/build"
@@ -119,15 +132,18 @@ state=$(cd "$state" && pwd)
 prefix=$state/nginx
 
 # One run per state directory: the sockets and the pid files are per directory.
-for f in app.pid nginx.pid; do
+for f in app.pid nginx.pid pg.pid; do
   [[ -s $state/$f ]] || continue
   while read -r pid; do
-    if shopmcp_running "$pid" && [[ $(ps -o comm= -p "$pid") =~ ^(nginx|${app:0:15})$ ]]; then
+    if shopmcp_running "$pid" && [[ $(ps -o comm= -p "$pid") =~ ^(nginx|postgres|${app:0:15})$ ]]; then
       die "another run-local.sh is using $state (pid $pid from $f): stop it or set SHOP_MCP_STATE_DIR"
     fi
   done <"$state/$f"
 done
 
+if ((postgres)) && [[ -n ${SHOP_MCP_DB:-} ]]; then
+  die "--postgres starts its own database: unset SHOP_MCP_DB (or leave out --postgres to use it)"
+fi
 export SHOP_MCP_DB=${SHOP_MCP_DB:-$state/shop.db}
 names=()   # instance names, i1 .. iN (none for one instance)
 listens=() # each instance's SHOP_MCP_LISTEN
@@ -154,12 +170,9 @@ done
 shopmcp_nginx_prefix "$prefix" "$port" "$upstream" "" auto
 shopmcp_nginx_check "$prefix"
 
-echo "run-local: database $SHOP_MCP_DB"
-"$bin" --init-only || die "'$bin --init-only' failed (exit $?): the database could not be created"
-! shopmcp_port_in_use "$port" || port_taken
-
 app_pids=()
 nginx_pid=
+pg_pid=
 up=0
 # shellcheck disable=SC2317  # trap handlers
 cleanup() {
@@ -170,7 +183,9 @@ cleanup() {
   trap 'echo "run-local: already stopping (SIGKILL after 15 s at most)" >&2' INT TERM
   set +e
   shopmcp_stop_pids 15 "${app_pids[@]}" "$nginx_pid"
-  rm -f "$state/app.pid" "$state/nginx.pid"
+  # The database last: the apps close their connections as they stop.
+  shopmcp_pg_stop "$pg_pid"
+  rm -f "$state/app.pid" "$state/nginx.pid" "$state/pg.pid"
   exit "$rc"
 }
 # shellcheck disable=SC2317
@@ -183,6 +198,17 @@ on_signal() {
 }
 trap cleanup EXIT
 trap on_signal INT TERM
+
+if ((postgres)); then
+  echo "run-local: starting PostgreSQL in $state/pg"
+  shopmcp_pg_start "$state/pg"
+  pg_pid=$SHOPMCP_PG_PID
+  echo "$pg_pid" >"$state/pg.pid"
+  export SHOP_MCP_DB=$SHOPMCP_PG_URL
+fi
+echo "run-local: database $SHOP_MCP_DB"
+"$bin" --init-only || die "'$bin --init-only' failed (exit $?): the database could not be created"
+! shopmcp_port_in_use "$port" || port_taken
 
 : >"$state/app.pid"
 for ((i = 0; i < n_instances; i++)); do
@@ -227,6 +253,7 @@ else
   done
   what+=";"
 fi
+# shellcheck disable=SC2016  # the quotes are part of the text shown
 cat <<EOF
 
 shop-mcp is up: $url/mcp   (Ctrl-C stops it)
@@ -234,7 +261,8 @@ In a browser: $url/sse-test.html (try it by hand), $url/status (live charts)
 Try:
   curl -s -X POST $url/mcp/tools/call -H 'Content-Type: application/json' -d '{"name":"get_orders","arguments":{"limit":3}}' | jq .
   bash deploy/smoke-test.sh $url
-State: $state ($what nginx pid $nginx_pid; nginx logs in $prefix/logs)
+State: $state ($what nginx pid $nginx_pid; nginx logs in $prefix/logs)${pg_pid:+
+PostgreSQL: pid $pg_pid, $SHOP_MCP_DB (psql '$SHOP_MCP_DB'; log in $state/pg/postgres.log)}
 
 EOF
 
