@@ -11,10 +11,11 @@ help=$("$bin" --help)
 version=$("$bin" --version | awk '{print $2}')
 
 # One record per option: flag, meta, description, env variable, default ("" when none), each
-# separated by a tab. In --help an option's line is "  --flag META  description" (or the
+# separated by the ASCII unit separator (with tabs, read would drop the empty META of a switch
+# and shift the fields). In --help an option's line is "  --flag META  description" (or the
 # description on the next line when the flag is wide), then "env VAR, default D".
 records=$(awk '
-  function flush() { if (flag != "") printf "%s\t%s\t%s\t%s\t%s\n", flag, meta, desc, env, def }
+  function flush() { if (flag != "") printf "%s\037%s\037%s\037%s\037%s\n", flag, meta, desc, env, def }
   /^  --/ {
     flush(); env = ""; def = ""; desc = ""
     # The description starts in column 35, or on the next line when the flag is wider.
@@ -43,7 +44,7 @@ records=$(awk '
 # The environment file: the packaged settings, then every option commented with its default.
 {
   cat "$here/shop-mcp.env.head"
-  while IFS=$'\t' read -r flag meta desc env def; do
+  while IFS=$'\037' read -r flag meta desc env def; do
     [[ -n $env ]] || continue
     [[ $def == none ]] && def=
     echo
@@ -58,7 +59,7 @@ roff() { sed -e 's/\\/\\e/g' -e 's/-/\\-/g' -e "s/^['.]/\\\\\\&&/"; }
   sed "s/@VERSION@/$version/" "$here/shop-mcp.8.head"
   echo '.SH OPTIONS'
   echo 'Every option can also be set by its environment variable; a flag wins over the variable.'
-  while IFS=$'\t' read -r flag meta desc env def; do
+  while IFS=$'\037' read -r flag meta desc env def; do
     echo '.TP'
     if [[ -n $meta ]]; then
       printf '.B %s\n' "$(roff <<<"$flag") \\fI$meta\\fR"
