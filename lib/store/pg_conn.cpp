@@ -51,11 +51,12 @@ core::Result<std::unique_ptr<PgConn>> PgConn::connect(const ConnOptions& o) {
                              ": connect: " + trimmed(PQerrorMessage(c)));
   }
   // UTC timestamps, as the shop's are; every statement bounded; plans made with each call's own
-  // values (a generic plan cannot use the trigram index for a LIKE pattern it does not know).
+  // values (a generic plan cannot use the trigram index for a LIKE pattern it does not know); no
+  // JIT compilation, which costs more than these short queries take.
   const std::string setup =
       "SET TIME ZONE 'UTC'; SET statement_timeout = " +
       std::to_string(o.statement_timeout.count()) +
-      "; SET plan_cache_mode = force_custom_plan; SET client_min_messages = warning";
+      "; SET plan_cache_mode = force_custom_plan; SET jit = off; SET client_min_messages = warning";
   if (auto r = conn->exec(setup, "configure the session"); !r) return r.error();
   return conn;
 }

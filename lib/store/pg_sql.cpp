@@ -139,8 +139,12 @@ const char* const kTrigramIndex =
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> kMigrations = {
       // 1: the indexes the queries walk, the rollup and its triggers, and the change notices.
-      "CREATE INDEX IF NOT EXISTS shopmcp_orders_created_at ON orders (created_at);"
-      "CREATE INDEX IF NOT EXISTS shopmcp_orders_status_created ON orders (status, created_at);"
+      // In the order find_orders sorts by (newest first, an order without a time last), so a
+      // query with a limit reads only the first rows of the index.
+      "CREATE INDEX IF NOT EXISTS shopmcp_orders_created_at ON orders"
+      " (created_at DESC NULLS LAST);"
+      "CREATE INDEX IF NOT EXISTS shopmcp_orders_status_created ON orders"
+      " (status, created_at DESC NULLS LAST);"
       "CREATE INDEX IF NOT EXISTS shopmcp_orders_name ON orders (name COLLATE \"C\", created_at);"
       "CREATE INDEX IF NOT EXISTS shopmcp_orders_product_id ON orders (product_id);"
       "CREATE INDEX IF NOT EXISTS shopmcp_orders_txn ON orders (transaction_id COLLATE \"C\");"
