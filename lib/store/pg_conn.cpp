@@ -1,8 +1,8 @@
 #include "store/pg_conn.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
-#include <regex>
 #include <utility>
 #include <variant>
 
@@ -31,11 +31,25 @@ std::string as_text(const sql::Value& v) {
 }  // namespace
 
 std::string redact(const std::string& url) {
-  // postgresql://user:secret@host/db -> postgresql://user:***@host/db; also password=... params.
-  static const std::regex userinfo(R"(^(postgres(?:ql)?://[^:/@?]*):[^@/?]*@)");
-  static const std::regex param(R"(([?&]password=)[^&]*)");
-  std::string out = std::regex_replace(url, userinfo, "$1:***@");
-  return std::regex_replace(out, param, "$1***");
+  std::string out = url;
+  // postgresql://user:secret@host/db -> postgresql://user:***@host/db
+  if (const auto scheme = out.find("://"); scheme != std::string::npos) {
+    const auto start = scheme + 3;
+    const auto end = std::min(out.find_first_of("/?", start), out.size());
+    const auto at = out.rfind('@', end);
+    if (at != std::string::npos && at >= start) {
+      const auto colon = out.find(':', start);
+      if (colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // ...?password=secret&... -> ...?password=***&...
+  for (auto p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
+    if (p == 0 || (out[p - 1] != '?' && out[p - 1] != '&')) continue;
+    const auto from = p + 9;
+    const auto to = std::min(out.find('&', from), out.size());
+    out.replace(from, to - from, "***");
+  }
+  return out;
 }
 
 core::Result<std::unique_ptr<PgConn>> PgConn::connect(const ConnOptions& o) {

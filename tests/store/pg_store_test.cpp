@@ -288,6 +288,10 @@ TEST_SUITE("store.pg") {
     CHECK(describe_db("postgresql://h/db?password=s3cret-pw&sslmode=require") ==
           "postgresql://h/db?password=***&sslmode=require");
     CHECK(describe_db("/var/lib/shop-mcp/shop.db") == "/var/lib/shop-mcp/shop.db");
+    CHECK(describe_db("postgresql://u@h:5432/db") == "postgresql://u@h:5432/db");
+    CHECK(describe_db("postgresql://h:5432/db?user=u") == "postgresql://h:5432/db?user=u");
+    CHECK(describe_db("postgres://u:a:b@h/db?x=1&password=p2") ==
+          "postgres://u:***@h/db?x=1&password=***");
   }
 }
 
