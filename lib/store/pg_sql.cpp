@@ -164,13 +164,16 @@ const std::vector<std::string>& migrations() {
       "   DELETE FROM shopmcp_rollup WHERE day = OLD.created_at::date AND status = OLD.status"
       "    AND name = OLD.name AND product_id = OLD.product_id AND orders = 0;"
       // The first and last order times of what is left, when the row removed was one of them.
+      // Row triggers run once the whole statement is done, so the orders table may already
+      // lack every row of this group while the rollup still counts some (their own triggers
+      // come next and take the group to 0, which deletes it): then the times are kept.
       "   UPDATE shopmcp_rollup SET"
-      "    first_at = (SELECT MIN(created_at) FROM orders WHERE name = OLD.name"
+      "    first_at = COALESCE((SELECT MIN(created_at) FROM orders WHERE name = OLD.name"
       "     AND created_at >= OLD.created_at::date AND created_at < OLD.created_at::date + 1"
-      "     AND status = OLD.status AND product_id = OLD.product_id),"
-      "    last_at = (SELECT MAX(created_at) FROM orders WHERE name = OLD.name"
+      "     AND status = OLD.status AND product_id = OLD.product_id), first_at),"
+      "    last_at = COALESCE((SELECT MAX(created_at) FROM orders WHERE name = OLD.name"
       "     AND created_at >= OLD.created_at::date AND created_at < OLD.created_at::date + 1"
-      "     AND status = OLD.status AND product_id = OLD.product_id)"
+      "     AND status = OLD.status AND product_id = OLD.product_id), last_at)"
       "    WHERE day = OLD.created_at::date AND status = OLD.status AND name = OLD.name"
       "    AND product_id = OLD.product_id"
       "    AND (first_at = OLD.created_at OR last_at = OLD.created_at);"

@@ -42,18 +42,17 @@ class PgSql {
   PgSql& operator=(const PgSql&) = delete;
   void exec(const std::string& sql) {
     PGresult* r = PQexec(c_, sql.c_str());
-    INFO(sql);
-    INFO(PQresultErrorMessage(r));
     const auto st = PQresultStatus(r);
+    const std::string error = PQresultErrorMessage(r);
     PQclear(r);
-    REQUIRE((st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK));
+    INFO(sql);
+    REQUIRE_MESSAGE((st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK), error);
   }
   // Every row as text, columns joined with '|'.
   std::vector<std::string> rows(const std::string& sql) {
     PGresult* r = PQexec(c_, sql.c_str());
     INFO(sql);
-    INFO(PQresultErrorMessage(r));
-    REQUIRE(PQresultStatus(r) == PGRES_TUPLES_OK);
+    REQUIRE_MESSAGE(PQresultStatus(r) == PGRES_TUPLES_OK, std::string(PQresultErrorMessage(r)));
     std::vector<std::string> out;
     for (int i = 0; i < PQntuples(r); ++i) {
       std::string line;
