@@ -285,6 +285,17 @@ core::Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url,
     return r.error();
   }
   lease->reset();
+  if (impl->source == pgsql::Source::kRollup) {
+    spdlog::info(
+        "postgresql: shop-mcp's rollup and triggers are in place ({}): fast aggregates,"
+        " change notices",
+        impl->created ? "on the tables it created" : "added by --db-prepare");
+  } else {
+    spdlog::warn(
+        "postgresql: the shop's tables are only read: the aggregates scan every order and "
+        "subscribed resources are polled; start once with --db-prepare to add shop-mcp's rollup, "
+        "indexes and triggers (no column is changed)");
+  }
   return std::unique_ptr<PgStore>(new PgStore(std::move(impl)));
 }
 
